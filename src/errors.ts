@@ -18,6 +18,11 @@ export const ErrorCode = {
   GraphNotFound: 'graph_not_found',
   GraphRateLimited: 'graph_rate_limited',
   GraphUnavailable: 'graph_unavailable',
+  GraphUnauthorized: 'graph_unauthorized',
+  GraphTimeout: 'graph_timeout',
+  GraphRejected: 'graph_rejected',
+  GraphBadResponse: 'graph_bad_response',
+  GraphNotLinked: 'graph_not_linked',
   Unexpected: 'unexpected',
 } as const;
 

@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 export type { PrismaClient };
+export type { Account, Destination, Renewal, Warning } from '../generated/prisma/client.js';
 export { Prisma } from '../generated/prisma/client.js';
 
 /** Opens a Prisma client over node-postgres for one database URL. */

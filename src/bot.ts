@@ -1,0 +1,106 @@
+import type { Server } from 'node:http';
+import type { Config } from './config.js';
+import { createHttpApp, listen } from './http/server.js';
+import type { Logger } from './logger.js';
+import { createRuntime, type Runtime } from './runtime.js';
+import { createScheduler, type RecurringJob, type Scheduler } from './scheduler/scheduler.js';
+import { createSlack, type SlackIntegration } from './slack/app.js';
+
+/** A running bot: HTTP server, chat platforms, scheduler. */
+export interface Bot {
+  port: number;
+  runtime: Runtime;
+  slack?: SlackIntegration;
+  scheduler: Scheduler;
+  stop(): Promise<void>;
+}
+
+export interface BotOptions {
+  /** For tests: how long Bolt waits for an ack before answering 404 itself. */
+  slackUnhandledRequestTimeoutMillis?: number;
+  schedulerLockLifetimeMs?: number;
+  host?: string;
+  runtime?: Runtime;
+}
+
+/** The recurring jobs of the bot; `timly-renew check` runs the same sweep once. */
+export function recurringJobs(runtime: Runtime): RecurringJob[] {
+  const { config, sweep, core } = runtime;
+  return [
+    {
+      name: 'expiry-sweep',
+      everySeconds: config.sweepMinutes * 60,
+      run: async () => {
+        await sweep.run({ now: new Date() });
+      },
+    },
+    {
+      name: 'renewal-follow-up',
+      everySeconds: 60,
+      run: async () => {
+        await core.renewals.resumeOpen();
+        await core.renewals.delivery.lapseDue();
+      },
+    },
+  ];
+}
+
+/** Starts everything `timly-renew serve` runs. */
+export async function startBot(
+  config: Config,
+  log: Logger,
+  options: BotOptions = {},
+): Promise<Bot> {
+  const runtime = options.runtime ?? (await createRuntime(config, log));
+  const slack = config.slack
+    ? createSlack(config.slack, runtime.core, {
+        unhandledRequestTimeoutMillis: options.slackUnhandledRequestTimeoutMillis,
+      })
+    : undefined;
+  if (slack) runtime.channels.set('slack', slack.channels);
+  else log.info('Slack is off: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set');
+
+  const scheduler = createScheduler(
+    runtime.db.url,
+    recurringJobs(runtime),
+    log.child({ module: 'scheduler' }),
+    {
+      lockLifetimeMs: options.schedulerLockLifetimeMs,
+    },
+  );
+  await scheduler.start();
+  await slack?.start();
+
+  const app = createHttpApp({
+    prisma: runtime.db.prisma,
+    schedulerRunning: scheduler.isRunning,
+    log,
+    slack: slack?.requestListener,
+  });
+  const { server, port } = await listen(app, config.port, options.host);
+  log.info({ port }, 'timly-renew listening');
+
+  // Catch up at once: a warning due while the bot was down, a renewal cut short by a crash.
+  await runtime.core.renewals.resumeOpen();
+  await runtime.sweep.run({ now: new Date() });
+
+  return {
+    port,
+    runtime,
+    slack,
+    scheduler,
+    stop: async () => {
+      await closeServer(server);
+      await slack?.stop();
+      await scheduler.stop();
+      await runtime.close();
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

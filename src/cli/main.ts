@@ -1,0 +1,70 @@
+import { Command, CommanderError } from 'commander';
+import dotenv from 'dotenv';
+import { loadConfig, type Config } from '../config.js';
+import { TimlyRenewError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import { registerAccountCommands } from './accounts.js';
+import { registerOperationCommands } from './operations.js';
+
+/** Where a command writes its answer; tests pass their own. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** What each command gets: settings parsed once, a logger, and the output. */
+export interface CommandContext {
+  config(): Config;
+  log(): Logger;
+  output: Output;
+}
+
+const stdio: Output = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+function logLevel(argv: string[], env: NodeJS.ProcessEnv, config: Config): string {
+  return argv[0] === 'serve' || env.LOG_LEVEL ? config.logLevel : 'warn';
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(
+  argv: string[],
+  output: Output = stdio,
+  env = process.env,
+): Promise<number> {
+  dotenv.config({ quiet: true, processEnv: env });
+  let config: Config | undefined;
+  let log: Logger | undefined;
+  const context: CommandContext = {
+    config: () => (config ??= loadConfig(env)),
+    // Logs go to stderr so that command output on stdout stays clean for scripts.
+    // Only `serve` logs at LOG_LEVEL by default; one-shot commands stay quiet unless asked.
+    log: () => (log ??= createLogger(logLevel(argv, env, context.config()), process.stderr)),
+    output,
+  };
+
+  const program = new Command('timly-renew')
+    .description('Warns before the Timly SCIM provision token expires and renews it safely.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => output.out(s.trimEnd()),
+      writeErr: (s) => output.err(s.trimEnd()),
+    });
+  registerAccountCommands(program, context);
+  registerOperationCommands(program, context);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof TimlyRenewError) {
+      output.err(`timly-renew: ${error.message}`);
+      return 2;
+    }
+    output.err(`timly-renew: ${(error as Error).message ?? String(error)}`);
+    return 1;
+  }
+}
