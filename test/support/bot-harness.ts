@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { startBot, type Bot } from '../../src/bot.js';
+import { loadConfig } from '../../src/config.js';
+import { expiryFromDate } from '../../src/domain/thresholds.js';
+import type { Logger } from '../../src/logger.js';
+import { createRuntime } from '../../src/runtime.js';
+import { seedLocalAccount } from '../../src/token-service/local-service.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { FakeSlack } from './fake-slack.js';
+import { capturingLogger } from './logging.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+
+/** A real bot on loopback with a real database, the built-in token service and a fake Slack. */
+export interface BotHarness {
+  bot: Bot;
+  db: TestDatabase;
+  slack: FakeSlack;
+  baseUrl: string;
+  logLines: string[];
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<BotHarness> {
+  const db = await createTestDatabase();
+  const slack = await new FakeSlack().start();
+  const { log, lines } = capturingLogger();
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: db.url,
+    SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    ...env,
+  });
+  const database = { url: db.url, prisma: db.prisma, embedded: false, close: async () => {} };
+  const runtime = await createRuntime(config, log, { database });
+  const bot = await startBot(config, log, {
+    runtime,
+    host: '127.0.0.1',
+    slackUnhandledRequestTimeoutMillis: 1500,
+    schedulerLockLifetimeMs: 2000,
+  });
+
+  return {
+    bot,
+    db,
+    slack,
+    baseUrl: `http://127.0.0.1:${bot.port}`,
+    logLines: lines,
+    log,
+    stop: async () => {
+      await bot.stop();
+      await slack.stop();
+      await db.drop();
+    },
+  };
+}
+
+export interface AccountSeed {
+  id?: string;
+  expires?: string;
+  timezone?: string;
+  admins?: string[];
+  provisioning?: ('user' | 'person')[];
+}
+
+/** Registers an account in the bot and in the built-in token service, as `accounts add` does. */
+export async function addAccount(harness: BotHarness, seed: AccountSeed = {}) {
+  const timezone = seed.timezone ?? 'Europe/Zurich';
+  const expiresAt = expiryFromDate(seed.expires ?? '2027-02-01', timezone);
+  const provisioning = seed.provisioning ?? ['user', 'person'];
+  const { account } = await harness.bot.runtime.core.accounts.upsert(
+    {
+      id: seed.id ?? 'acme',
+      name: 'Acme AG',
+      expiresAt,
+      provisioning,
+      timezone,
+      admins: seed.admins ?? ['U0ADMIN'],
+    },
+    'test',
+  );
+  await seedLocalAccount(harness.db.prisma, { accountId: account.id, expiresAt, provisioning });
+  return account;
+}
