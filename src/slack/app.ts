@@ -5,8 +5,9 @@ import type { Logger } from '../logger.js';
 import { SlackChannels } from './channels.js';
 import { registerActions } from './actions.js';
 import { registerCommand } from './command.js';
+import { slackLogger } from './logger.js';
 
-const { App, HTTPReceiver, SocketModeReceiver, LogLevel } = bolt;
+const { App, HTTPReceiver, SocketModeReceiver } = bolt;
 
 /** A running Slack integration: the Bolt app, its HTTP handler and its outgoing side. */
 export interface SlackIntegration {
@@ -23,19 +24,6 @@ export interface SlackIntegration {
 
 type SlackConfig = NonNullable<Config['slack']>;
 
-// Bolt wants a logger of its own shape; this one forwards to the product's pino logger.
-function boltLogger(log: Logger) {
-  return {
-    debug: (...msg: unknown[]) => log.debug({ bolt: msg.map(String).join(' ') }, 'bolt'),
-    info: (...msg: unknown[]) => log.info({ bolt: msg.map(String).join(' ') }, 'bolt'),
-    warn: (...msg: unknown[]) => log.warn({ bolt: msg.map(String).join(' ') }, 'bolt'),
-    error: (...msg: unknown[]) => log.error({ bolt: msg.map(String).join(' ') }, 'bolt'),
-    setLevel: () => {},
-    getLevel: () => LogLevel.INFO,
-    setName: () => {},
-  };
-}
-
 /** Builds the Bolt app on its HTTP receiver (or Socket Mode) with the product's handlers. */
 export function createSlack(
   config: SlackConfig,
@@ -43,7 +31,7 @@ export function createSlack(
   options: { unhandledRequestTimeoutMillis?: number } = {},
 ): SlackIntegration {
   const log = core.log.child({ module: 'slack' });
-  const logger = boltLogger(log);
+  const logger = slackLogger(log);
   const clientOptions = {
     slackApiUrl: config.apiUrl,
     retryConfig: { retries: 2, factor: 2, maxTimeout: 5000 },

@@ -13,6 +13,7 @@ import {
   type WarningView,
 } from '../core/chat.js';
 import type { Logger } from '../logger.js';
+import { slackLogger } from './logger.js';
 import { renewedMessage, secretMessage, warningMessage, type SlackMessage } from './blocks.js';
 
 // Slack error codes that mean the bot cannot post in that conversation until someone acts.
@@ -164,6 +165,7 @@ export function createSlackChannels(
   log: Logger,
 ): SlackChannels {
   const client = new webApi.WebClient(config.botToken, {
+    logger: slackLogger(log),
     slackApiUrl: config.apiUrl,
     retryConfig: { retries: 2, factor: 2, maxTimeout: 5000 },
   });

@@ -143,7 +143,8 @@ async function loadServiceKey(prisma: PrismaClient): Promise<Buffer> {
   return Buffer.from(row.key, 'base64');
 }
 
-function deriveToken(serviceKey: Buffer, accountId: string, idempotencyKey: string): string {
+/** The token the local service issues for one account and idempotency key. */
+export function deriveToken(serviceKey: Buffer, accountId: string, idempotencyKey: string): string {
   const mac = createHmac('sha256', serviceKey).update(`${accountId}:${idempotencyKey}`);
   return TOKEN_PREFIX + mac.digest('base64url');
 }

@@ -7,6 +7,7 @@ import { createRuntime } from '../../src/runtime.js';
 import { seedLocalAccount } from '../../src/token-service/local-service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { FakeSlack } from './fake-slack.js';
+import { findLeaks, issuedTokens, publicSlackTexts } from './hygiene.js';
 import { capturingLogger } from './logging.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -54,7 +55,14 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Bo
     stop: async () => {
       await bot.stop();
       await slack.stop();
+      // Secret hygiene, for every test that runs a bot: no issued token in a log line or in
+      // anything posted where more than the renewing admin can see it.
+      const leaks = findLeaks(await issuedTokens(db.prisma), {
+        log: lines,
+        slack: publicSlackTexts(slack.calls),
+      });
       await db.drop();
+      if (leaks.length > 0) throw new Error(`a token leaked:\n${leaks.join('\n')}`);
     },
   };
 }
