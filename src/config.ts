@@ -9,6 +9,7 @@ const DEFAULTS = {
   LOG_LEVEL: 'info',
   SECRET_TTL_HOURS: 24,
   SWEEP_MINUTES: 10,
+  TOKEN_SERVICE_TIMEOUT_SECONDS: 10,
 } as const;
 
 const optionalText = z
@@ -64,6 +65,7 @@ const schema = z.object({
   ),
   TOKEN_SERVICE_URL: optionalUrl('for example https://timly.example/api'),
   TOKEN_SERVICE_API_KEY: optionalText,
+  TOKEN_SERVICE_TIMEOUT_SECONDS: integer(1, 120, DEFAULTS.TOKEN_SERVICE_TIMEOUT_SECONDS),
   SECRET_ENCRYPTION_KEY: encryptionKey,
   SECRET_TTL_HOURS: integer(1, 24 * 14, DEFAULTS.SECRET_TTL_HOURS),
   GRAPH_TENANT_ID: optionalText,
@@ -91,6 +93,7 @@ export interface Config {
   slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string };
   teams: { appId?: string; appPassword?: string; tenantId?: string; appType?: string };
   tokenService?: { url: string; apiKey: string };
+  tokenServiceTimeoutMs: number;
   secretEncryptionKey?: Buffer;
   secretTtlHours: number;
   graph?: {
@@ -176,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dataDir = '.data'): Config {
     tokenService: tokenServiceOn
       ? { url: raw.TOKEN_SERVICE_URL!, apiKey: raw.TOKEN_SERVICE_API_KEY! }
       : undefined,
+    tokenServiceTimeoutMs: raw.TOKEN_SERVICE_TIMEOUT_SECONDS * 1000,
     secretEncryptionKey: raw.SECRET_ENCRYPTION_KEY
       ? Buffer.from(raw.SECRET_ENCRYPTION_KEY, 'base64')
       : undefined,

@@ -72,7 +72,11 @@ describe('Slack: warning, Renew, private token with Entra steps', () => {
     const [ephemeral] = await h.slack.waitFor('chat.postEphemeral');
     expect(ephemeral!.body.user).toBe('U0ADMIN');
     const secretText = blockText(ephemeral!.body);
-    const renewal = await h.db.prisma.renewal.findFirstOrThrow();
+    const renewal = await eventually(() =>
+      h.db.prisma.renewal
+        .findFirst({ where: { state: 'delivered' } })
+        .then((row) => row ?? undefined),
+    );
     expect(secretText).toMatch(/```timly_[A-Za-z0-9_-]{20,}```/);
     expect(secretText).toContain('Enterprise app \\"Timly\\"');
     expect(secretText).toContain('Enterprise app \\"Timly Person Provisioning\\"');

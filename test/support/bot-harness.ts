@@ -7,6 +7,7 @@ import { createRuntime } from '../../src/runtime.js';
 import { seedLocalAccount } from '../../src/token-service/local-service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { FakeSlack } from './fake-slack.js';
+import { FaultyTokenService } from './faulty-token-service.js';
 import { findLeaks, issuedTokens, publicSlackTexts } from './hygiene.js';
 import { capturingLogger } from './logging.js';
 
@@ -20,21 +21,47 @@ export interface BotHarness {
   baseUrl: string;
   logLines: string[];
   log: Logger;
+  /** The token service proxy that injects faults, when asked for. */
+  faulty?: FaultyTokenService;
+  /** Stops the bot as a crash would leave things, and starts a new one on the same database. */
+  restart(): Promise<BotHarness>;
   stop(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<BotHarness> {
-  const db = await createTestDatabase();
-  const slack = await new FakeSlack().start();
-  const { log, lines } = capturingLogger();
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  faultyTokenService?: boolean;
+}
+
+interface Reused {
+  db: TestDatabase;
+  slack: FakeSlack;
+  key: string;
+  faulty?: FaultyTokenService;
+  log: Logger;
+  lines: string[];
+}
+
+export async function startHarness(
+  options: HarnessOptions = {},
+  reused?: Reused,
+): Promise<BotHarness> {
+  const db = reused?.db ?? (await createTestDatabase());
+  const slack = reused?.slack ?? (await new FakeSlack().start());
+  const { log, lines } = reused ?? capturingLogger();
+  const key = reused?.key ?? randomBytes(32).toString('base64');
+  const faulty =
+    reused?.faulty ??
+    (options.faultyTokenService ? await new FaultyTokenService().start(db.prisma, log) : undefined);
   const config = loadConfig({
     PORT: '0',
     DATABASE_URL: db.url,
-    SECRET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    SECRET_ENCRYPTION_KEY: key,
     SLACK_BOT_TOKEN: 'xoxb-test',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
-    ...env,
+    ...(faulty ? { TOKEN_SERVICE_URL: faulty.url, TOKEN_SERVICE_API_KEY: faulty.apiKey } : {}),
+    ...options.env,
   });
   const database = { url: db.url, prisma: db.prisma, embedded: false, close: async () => {} };
   const runtime = await createRuntime(config, log, { database });
@@ -52,9 +79,15 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Bo
     baseUrl: `http://127.0.0.1:${bot.port}`,
     logLines: lines,
     log,
+    faulty,
+    restart: async () => {
+      await bot.stop();
+      return startHarness(options, { db, slack, key, faulty, log, lines });
+    },
     stop: async () => {
       await bot.stop();
       await slack.stop();
+      await faulty?.stop();
       // Secret hygiene, for every test that runs a bot: no issued token in a log line or in
       // anything posted where more than the renewing admin can see it.
       const leaks = findLeaks(await issuedTokens(db.prisma), {

@@ -53,7 +53,7 @@ export class FakeSlack {
 
       const injected = this.errors.get(method);
       if (injected) {
-        if (injected.times !== undefined && --injected.times <= 0) this.errors.delete(method);
+        if (--injected.times! <= 0) this.errors.delete(method);
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (injected.retryAfter !== undefined) headers['retry-after'] = String(injected.retryAfter);
         res.writeHead(injected.status ?? 200, headers);
@@ -77,8 +77,9 @@ export class FakeSlack {
     return `${this.url}/respond/${++this.counter}`;
   }
 
+  /** Answers the next call (or `times` calls) of a method with an error. */
   failNext(method: string, error: InjectedError): void {
-    this.errors.set(method, error);
+    this.errors.set(method, { times: 1, ...error });
   }
 
   callsTo(method: string): SlackCall[] {
