@@ -1,16 +1,19 @@
 import type { Server } from 'node:http';
 import type { Config } from './config.js';
+import { alertProvisioningHealth } from './core/provisioning-health.js';
 import { createHttpApp, listen } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import { createScheduler, type RecurringJob, type Scheduler } from './scheduler/scheduler.js';
 import { createSlack, type SlackIntegration } from './slack/app.js';
+import { createTeams, type TeamsIntegration } from './teams/app.js';
 
 /** A running bot: HTTP server, chat platforms, scheduler. */
 export interface Bot {
   port: number;
   runtime: Runtime;
   slack?: SlackIntegration;
+  teams: TeamsIntegration;
   scheduler: Scheduler;
   stop(): Promise<void>;
 }
@@ -25,8 +28,20 @@ export interface BotOptions {
 
 /** The recurring jobs of the bot; `timly-renew check` runs the same sweep once. */
 export function recurringJobs(runtime: Runtime): RecurringJob[] {
-  const { config, sweep, core } = runtime;
+  const { config, sweep, core, entra } = runtime;
+  const health: RecurringJob[] = entra
+    ? [
+        {
+          name: 'provisioning-health',
+          everySeconds: config.entraPollSeconds,
+          run: async () => {
+            await pollProvisioning(runtime);
+          },
+        },
+      ]
+    : [];
   return [
+    ...health,
     {
       name: 'expiry-sweep',
       everySeconds: config.sweepMinutes * 60,
@@ -45,6 +60,13 @@ export function recurringJobs(runtime: Runtime): RecurringJob[] {
   ];
 }
 
+/** Polls linked provisioning jobs and alerts the channels; a no-op without Graph settings. */
+export async function pollProvisioning(runtime: Runtime) {
+  if (!runtime.entra) return [];
+  const { prisma, audit, log } = runtime.core;
+  return alertProvisioningHealth(runtime.entra, prisma, runtime.channels, audit, log);
+}
+
 /** Starts everything `timly-renew serve` runs. */
 export async function startBot(
   config: Config,
@@ -55,10 +77,13 @@ export async function startBot(
   const slack = config.slack
     ? createSlack(config.slack, runtime.core, {
         unhandledRequestTimeoutMillis: options.slackUnhandledRequestTimeoutMillis,
+        entra: runtime.entra,
       })
     : undefined;
   if (slack) runtime.channels.set('slack', slack.channels);
   else log.info('Slack is off: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set');
+  const teams = createTeams(config.teams, runtime.core);
+  runtime.channels.set('teams', teams.channels);
 
   const scheduler = createScheduler(
     runtime.db.url,
@@ -76,6 +101,7 @@ export async function startBot(
     schedulerRunning: scheduler.isRunning,
     log,
     slack: slack?.requestListener,
+    teams: teams.handler,
   });
   const { server, port } = await listen(app, config.port, options.host);
   log.info({ port }, 'timly-renew listening');
@@ -88,6 +114,7 @@ export async function startBot(
     port,
     runtime,
     slack,
+    teams,
     scheduler,
     stop: async () => {
       await closeServer(server);

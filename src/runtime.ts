@@ -7,13 +7,14 @@ import { Accounts } from './core/accounts.js';
 import { AuditTrail } from './core/audit.js';
 import type { ChatChannels, Platform } from './core/chat.js';
 import { Renewals } from './core/renewal.js';
-import type { EntraApplier } from './core/renewal-delivery.js';
 import { SecretBox } from './core/secret-box.js';
 import type { CoreServices } from './core/services.js';
 import { StatusReader } from './core/status.js';
 import { ExpirySweep } from './core/sweep.js';
 import { openDatabase, type Database } from './db/database.js';
 import { ErrorCode, TimlyRenewError } from './errors.js';
+import { EntraService } from './graph/entra.js';
+import { createGraphApi, type GraphClientOptions } from './graph/graph-client.js';
 import type { Logger } from './logger.js';
 import { HttpTokenService } from './token-service/client.js';
 import { startLocalTokenService } from './token-service/local-server.js';
@@ -29,6 +30,8 @@ export interface Runtime {
   tokenService: TokenService;
   /** True when the built-in local token service runs in this process. */
   localTokenService: boolean;
+  /** Microsoft Graph, when GRAPH_* are set: applies tokens and watches provisioning. */
+  entra?: EntraService;
   close(): Promise<void>;
 }
 
@@ -50,9 +53,17 @@ async function encryptionKey(config: Config, db: Database): Promise<Buffer> {
 export async function createRuntime(
   config: Config,
   log: Logger,
-  options: { database?: Database; entra?: EntraApplier } = {},
+  options: { database?: Database; graphClient?: Partial<GraphClientOptions> } = {},
 ): Promise<Runtime> {
   const db = options.database ?? (await openDatabase(config, log));
+  const graphLog = log.child({ module: 'graph' });
+  const entra = config.graph
+    ? new EntraService({
+        graph: createGraphApi(config.graph, { log: graphLog, ...options.graphClient }),
+        prisma: db.prisma,
+        log: graphLog,
+      })
+    : undefined;
   const closers: (() => Promise<void>)[] = [];
 
   let tokenService: TokenService;
@@ -79,7 +90,7 @@ export async function createRuntime(
     secretBox: new SecretBox(await encryptionKey(config, db)),
     secretTtlHours: config.secretTtlHours,
     log: coreLog,
-    entra: options.entra,
+    entra,
   });
   const core: CoreServices = {
     prisma: db.prisma,
@@ -119,6 +130,7 @@ export async function createRuntime(
     sweep,
     tokenService,
     localTokenService: !config.tokenService,
+    entra,
     close: async () => {
       for (const close of closers.reverse()) await close();
       if (!options.database) await db.close();

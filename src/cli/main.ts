@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../config.js';
 import { TimlyRenewError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { registerAccountCommands } from './accounts.js';
+import { registerEntraCommands } from './entra.js';
 import { registerOperationCommands } from './operations.js';
 
 /** Where a command writes its answer; tests pass their own. */
@@ -54,6 +55,7 @@ export async function main(
     });
   registerAccountCommands(program, context);
   registerOperationCommands(program, context);
+  registerEntraCommands(program, context);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startBot } from '../bot.js';
+import { pollProvisioning, startBot } from '../bot.js';
 import { formatDate } from '../domain/thresholds.js';
 import { THRESHOLD_LABELS } from '../domain/thresholds.js';
 import { createSlackChannels } from '../slack/channels.js';
@@ -33,6 +33,7 @@ export function registerOperationCommands(program: Command, context: CommandCont
         if (slack) runtime.channels.set('slack', createSlackChannels(slack, context.log()));
         const report = await runtime.sweep.run({ now: new Date(), dryRun: options.dryRun });
         if (!options.dryRun) await runtime.core.renewals.delivery.lapseDue();
+        const health = options.dryRun ? [] : await pollProvisioning(runtime);
 
         const { out } = context.output;
         out(`Checked ${report.accounts} account(s).`);

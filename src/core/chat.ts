@@ -114,6 +114,12 @@ export interface ChatChannels {
   ): Promise<ChatResult>;
   /** Sends a private plain message to one user. */
   sendDirect(recipient: PrivateRecipient, text: string): Promise<ChatResult>;
+  /** A quarantine alert with a "Restart provisioning" button; plain notices where absent. */
+  postQuarantineAlert?(
+    destination: DestinationRef,
+    app: { accountId: string; kind: string; appName: string },
+    text: string,
+  ): Promise<ChatResult>;
 }
 
 export function ok(): ChatResult;

@@ -1,6 +1,6 @@
 import type { Account, PrismaClient } from '../db/client.js';
 import { Prisma } from '../db/client.js';
-import { mostUrgentDue, type Threshold } from '../domain/thresholds.js';
+import { mostUrgentDue, THRESHOLDS, type Threshold } from '../domain/thresholds.js';
 import type { Logger } from '../logger.js';
 import type { AuditTrail } from './audit.js';
 import { toDestinationRef } from './accounts.js';
@@ -115,6 +115,14 @@ export class ExpirySweep {
         createdAt: { lt: new Date(now.getTime() - STALE_CLAIM_MS) },
       },
     });
+
+    // Once a more urgent warning went out, a less urgent one would only confuse (clock changes).
+    const sent = await this.prisma.warning.findMany({
+      where: { destinationId: destination.id, tokenExpiresAt: account.expiresAt },
+      select: { threshold: true },
+    });
+    const rank = (name: string) => THRESHOLDS.indexOf(name as Threshold);
+    if (sent.some((row) => rank(row.threshold) > rank(threshold))) return undefined;
 
     try {
       const row = await this.prisma.warning.create({

@@ -4,6 +4,7 @@ import type { CoreServices } from '../core/services.js';
 import type { Logger } from '../logger.js';
 import { slackActor } from './actor.js';
 import { ACTION_CONFIRM_APPLIED, ACTION_RENEW, ACTION_SHOW_AGAIN } from './blocks.js';
+import { ACTION_RESTART_PROVISIONING } from './provisioning.js';
 
 interface Click {
   value: string;
@@ -88,6 +89,21 @@ export function registerActions(app: App, core: CoreServices, log: Logger): void
       if (refusal !== undefined) await whisper(respond, refusal);
     },
   );
+
+  // A button this version does not know (a forged click, an old message) is acked, so that Bolt
+  // does not answer 404 after its timeout; nothing else happens. Every action id the bot
+  // registers belongs in this list: Bolt runs all matching listeners, and a second ack throws.
+  const known = [
+    ACTION_RENEW,
+    ACTION_CONFIRM_APPLIED,
+    ACTION_SHOW_AGAIN,
+    ACTION_RESTART_PROVISIONING,
+  ];
+  const unknown = new RegExp(`^(?!(?:${known.join('|')})$)`);
+  app.action(unknown, async ({ ack, action }) => {
+    await ack();
+    log.info({ actionId: 'action_id' in action ? action.action_id : undefined }, 'unknown action');
+  });
 }
 
 // The token a clicked warning was about, so that a click on an old warning renews nothing.

@@ -6,8 +6,35 @@ import { SlackChannels } from './channels.js';
 import { registerActions } from './actions.js';
 import { registerCommand } from './command.js';
 import { slackLogger } from './logger.js';
+import { registerProvisioningActions } from './provisioning.js';
+import type { EntraService } from '../graph/entra.js';
 
-const { App, HTTPReceiver, SocketModeReceiver } = bolt;
+const { App, HTTPReceiver, HTTPModuleFunctions: httpBody, SocketModeReceiver } = bolt;
+type IncomingMessage = import('node:http').IncomingMessage;
+type ServerResponse = import('node:http').ServerResponse;
+
+const BODY_LIMIT = '256kb';
+
+// Bolt reads `body.ssl_check` from whatever the body parses to, outside any catch: a signed
+// `payload=null` would reject unhandled and stop the process. Such bodies get a 400 here; Bolt
+// re-uses the buffered body for everything else and answers malformed JSON itself.
+async function refusedNonObjectBody(req: IncomingMessage, res: ServerResponse, log: Logger) {
+  let body: unknown;
+  try {
+    body = httpBody.parseHTTPRequestBody(await httpBody.bufferIncomingMessage(req, BODY_LIMIT));
+  } catch (error) {
+    if (!httpBody.isRawBodyError(error)) return false;
+    log.warn({ type: error.type, limit: error.limit }, 'Slack request body refused');
+    // Drain the rest, so that the sender reads the answer rather than a reset connection.
+    req.resume();
+    res.writeHead(error.statusCode === 413 ? 413 : 400, { connection: 'close' });
+    res.end();
+    return true;
+  }
+  if (typeof body === 'object' && body !== null) return false;
+  httpBody.buildNoBodyResponse(res, 400);
+  return true;
+}
 
 /** A running Slack integration: the Bolt app, its HTTP handler and its outgoing side. */
 export interface SlackIntegration {
@@ -28,7 +55,7 @@ type SlackConfig = NonNullable<Config['slack']>;
 export function createSlack(
   config: SlackConfig,
   core: CoreServices,
-  options: { unhandledRequestTimeoutMillis?: number } = {},
+  options: { unhandledRequestTimeoutMillis?: number; entra?: EntraService } = {},
 ): SlackIntegration {
   const log = core.log.child({ module: 'slack' });
   const logger = slackLogger(log);
@@ -44,7 +71,17 @@ export function createSlack(
         endpoints: '/slack/events',
         logger,
         unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis,
-        bodyLimit: '256kb',
+        bodyLimit: BODY_LIMIT,
+        // Every listener acks first, so what fails before an ack is Bolt reading a body of the
+        // wrong shape (say, an action without a type): a 400 rather than Bolt's bare 500.
+        processEventErrorHandler: async ({ error, response }) => {
+          log.warn(
+            { code: (error as { code?: string }).code, err: error.message },
+            'Slack event refused before ack',
+          );
+          if (!response.headersSent) httpBody.buildNoBodyResponse(response, 400);
+          return true;
+        },
       });
   const app = new App({ token: config.botToken, receiver, logger, clientOptions });
 
@@ -58,12 +95,26 @@ export function createSlack(
   const channels = new SlackChannels(app.client, log);
   registerCommand(app, core, log);
   registerActions(app, core, log);
+  registerProvisioningActions(app, core, options.entra);
 
   const http = receiver instanceof HTTPReceiver ? receiver : undefined;
   return {
     app,
     channels,
-    requestListener: http ? (req, res) => http.requestListener(req, res) : undefined,
+    requestListener: http
+      ? (req, res) => {
+          void refusedNonObjectBody(req, res, log).then((refused) => {
+            if (refused) return;
+            // Bolt throws for a path it does not know (Express also routes /SLACK/EVENTS/ here).
+            try {
+              http.requestListener(req, res);
+            } catch {
+              res.writeHead(404, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ error: 'not found' }));
+            }
+          });
+        }
+      : undefined,
     start: async () => {
       if (!http) await app.start();
     },

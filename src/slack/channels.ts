@@ -14,6 +14,7 @@ import {
 } from '../core/chat.js';
 import type { Logger } from '../logger.js';
 import { slackLogger } from './logger.js';
+import { quarantineMessage } from './provisioning.js';
 import { renewedMessage, secretMessage, warningMessage, type SlackMessage } from './blocks.js';
 
 // Slack error codes that mean the bot cannot post in that conversation until someone acts.
@@ -43,6 +44,7 @@ function toFailure(error: unknown): { ok: false; failure: ReturnType<typeof fail
     return failed('rate_limited', 'Slack is rate limiting the bot.', e.retryAfter);
   }
   const code = e.data?.error;
+  if (code === 'ratelimited') return failed('rate_limited', 'Slack is rate limiting the bot.');
   if (code === undefined) {
     return failed('unavailable', 'Slack could not be reached.');
   }
@@ -84,6 +86,15 @@ export class SlackChannels implements ChatChannels {
 
   async postNotice(destination: DestinationRef, text: string): Promise<ChatResult> {
     const posted = await this.post(destination.channelId, { text, blocks: [] });
+    return posted.ok ? ok() : posted;
+  }
+
+  async postQuarantineAlert(
+    destination: DestinationRef,
+    app: { accountId: string; kind: string; appName: string },
+    text: string,
+  ): Promise<ChatResult> {
+    const posted = await this.post(destination.channelId, quarantineMessage(app, text));
     return posted.ok ? ok() : posted;
   }
 

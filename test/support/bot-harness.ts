@@ -6,6 +6,7 @@ import type { Logger } from '../../src/logger.js';
 import { createRuntime } from '../../src/runtime.js';
 import { seedLocalAccount } from '../../src/token-service/local-service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import type { FakeGraph } from './fake-graph.js';
 import { FakeSlack } from './fake-slack.js';
 import { FaultyTokenService } from './faulty-token-service.js';
 import { findLeaks, issuedTokens, publicSlackTexts } from './hygiene.js';
@@ -31,6 +32,8 @@ export interface BotHarness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   faultyTokenService?: boolean;
+  /** A fake Entra and Graph to apply tokens to (GRAPH_* point at it). */
+  graph?: FakeGraph;
 }
 
 interface Reused {
@@ -40,6 +43,18 @@ interface Reused {
   faulty?: FaultyTokenService;
   log: Logger;
   lines: string[];
+}
+
+function graphEnv(graph: FakeGraph | undefined): Record<string, string> {
+  if (!graph) return {};
+  const settings = graph.settings();
+  return {
+    GRAPH_TENANT_ID: settings.tenantId,
+    GRAPH_CLIENT_ID: settings.clientId,
+    GRAPH_CLIENT_SECRET: settings.clientSecret,
+    GRAPH_API_URL: settings.apiUrl,
+    GRAPH_AUTHORITY_URL: settings.authorityUrl,
+  };
 }
 
 export async function startHarness(
@@ -61,10 +76,12 @@ export async function startHarness(
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     ...(faulty ? { TOKEN_SERVICE_URL: faulty.url, TOKEN_SERVICE_API_KEY: faulty.apiKey } : {}),
+    ...graphEnv(options.graph),
     ...options.env,
   });
   const database = { url: db.url, prisma: db.prisma, embedded: false, close: async () => {} };
-  const runtime = await createRuntime(config, log, { database });
+  const graphClient = options.graph?.clientOptions(log, { maxRetryWaitSeconds: 1 });
+  const runtime = await createRuntime(config, log, { database, graphClient });
   const bot = await startBot(config, log, {
     runtime,
     host: '127.0.0.1',

@@ -9,6 +9,8 @@ export interface ConnectorCall {
   conversationId?: string;
   activityId?: string;
   body: any;
+  /** The id the fake gave a posted activity or a created conversation. */
+  responseId?: string;
 }
 
 /** A fault to answer for one conversation instead of doing the call. */
@@ -40,6 +42,11 @@ export interface FakeConnector {
   close(): Promise<void>;
 }
 
+/** The id of a user's 1:1 chat with the bot; activity builders use the same. */
+export function personalConversationId(userId: string): string {
+  return `a:1:${userId}`;
+}
+
 /** Starts the fake on a free loopback port. */
 export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
@@ -61,6 +68,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       body: req.body,
     };
     calls.push(call);
+    res.locals.call = call;
     const fault = conversation ? faults.get(conversation) : undefined;
     if (!fault) return nextHandler();
     if (fault.times !== undefined && --fault.times <= 0) faults.delete(conversation!);
@@ -70,15 +78,18 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     res.status(fault.status).json({ error: { code: `Fault${fault.status}`, message: 'fake' } });
   });
 
+  // A 1:1 chat has one id per user, as in Teams: the same one the user's own messages carry.
   app.post('/v3/conversations', (req, res) => {
-    res.status(201).json({ id: `a:personal-${next++}`, serviceUrl: url });
+    const member = req.body?.members?.[0]?.id ?? `user-${next++}`;
+    res.locals.call.responseId = personalConversationId(member);
+    res.status(201).json({ id: res.locals.call.responseId, serviceUrl: url });
   });
-  app.post('/v3/conversations/:conversationId/activities', (_req, res) => {
-    res.status(201).json({ id: `activity-${next++}` });
-  });
-  app.post('/v3/conversations/:conversationId/activities/:activityId', (_req, res) => {
-    res.status(201).json({ id: `activity-${next++}` });
-  });
+  const posted: express.RequestHandler = (_req, res) => {
+    res.locals.call.responseId = `activity-${next++}`;
+    res.status(201).json({ id: res.locals.call.responseId });
+  };
+  app.post('/v3/conversations/:conversationId/activities', posted);
+  app.post('/v3/conversations/:conversationId/activities/:activityId', posted);
   app.put('/v3/conversations/:conversationId/activities/:activityId', (req, res) => {
     res.status(200).json({ id: req.params.activityId });
   });
@@ -123,4 +134,16 @@ export async function startFakeConnector(): Promise<FakeConnector> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** The Adaptive Card an activity call carries, if any. */
+export function cardIn(call: ConnectorCall | undefined): any {
+  return call?.body?.attachments?.find(
+    (a: { contentType?: string }) => a.contentType === 'application/vnd.microsoft.card.adaptive',
+  )?.content;
+}
+
+/** The Action.Execute buttons of a card, by verb. */
+export function buttonsOf(card: any): { title: string; verb: string; data: any }[] {
+  return (card?.actions ?? []).filter((a: { type: string }) => a.type === 'Action.Execute');
 }

@@ -104,3 +104,42 @@ export async function send(
   });
   return { status: response.status, text: await response.text() };
 }
+
+/** Signs over the timestamp header exactly as given, for garbled or odd timestamp formats. */
+export function signWithRawTimestamp(
+  body: string,
+  secret: string,
+  timestamp: string,
+): Record<string, string> {
+  const signature = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': timestamp,
+    'x-slack-signature': `v0=${signature}`,
+  };
+}
+
+/** Any body, correctly signed, under the given content type; for malformed input. */
+export function signedBody(
+  body: string,
+  secret: string,
+  contentType = 'application/x-www-form-urlencoded',
+): SlackRequest {
+  return { body, headers: { ...sign(body, secret), 'content-type': contentType } };
+}
+
+/** A form whose `payload` field holds the given text as-is (valid JSON or not), signed. */
+export function payloadForm(payloadText: string, secret: string): SlackRequest {
+  const body = new URLSearchParams({ payload: payloadText }).toString();
+  return { body, headers: sign(body, secret) };
+}
+
+/** GETs a path of the bot, for health checks around hostile requests. */
+export async function get(
+  baseUrl: string,
+  path: string,
+): Promise<{ status: number; type: string; text: string }> {
+  const response = await fetch(`${baseUrl}${path}`);
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, type, text: await response.text() };
+}

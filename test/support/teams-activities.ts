@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import { personalConversationId } from './fake-connector.js';
 
 // Builders for the Bot Framework activities Teams sends; each test states only what matters.
 
@@ -39,7 +40,13 @@ function base(where: Where): Partial<Activity> {
     from: { ...where.from },
     recipient: { ...BOT },
     conversation: personal
-      ? { id: `a:personal-${where.from.name}`, conversationType: 'personal', tenantId: TENANT_ID, isGroup: false, name: '' }
+      ? {
+          id: personalConversationId(where.from.id),
+          conversationType: 'personal',
+          tenantId: TENANT_ID,
+          isGroup: false,
+          name: '',
+        }
       : {
           id: `${channelId};messageid=${1000 + sequence}`,
           conversationType: 'channel',

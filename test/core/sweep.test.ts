@@ -1,0 +1,91 @@
+import { DateTime } from 'luxon';
+import { blockText } from '../support/assertions.js';
+import { addAccount, startHarness, type BotHarness } from '../support/bot-harness.js';
+
+const zurich = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Zurich' }).toJSDate();
+const ADMIN = { platform: 'slack' as const, userId: 'U0ADMIN', name: 'ada' };
+
+describe('expiry sweep', () => {
+  let h: BotHarness;
+
+  beforeEach(async () => {
+    h = await startHarness();
+    await addAccount(h);
+    await h.bot.runtime.core.accounts.connect(
+      'acme',
+      { platform: 'slack', channelId: 'C1' },
+      ADMIN,
+    );
+  });
+
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  const sweep = (iso: string) => h.bot.runtime.sweep.run({ now: zurich(iso) });
+
+  it('posts only the most urgent of several past thresholds, once, then the next one', async () => {
+    expect((await sweep('2026-11-30T12:00')).posted).toEqual([]);
+
+    const late = await sweep('2027-01-05T10:00');
+    expect(late.posted.map((p) => p.threshold)).toEqual(['one_month']);
+    expect((await sweep('2027-01-06T10:00')).posted).toEqual([]);
+
+    const tenDays = await sweep('2027-01-22T09:00');
+    expect(tenDays.posted.map((p) => p.threshold)).toEqual(['ten_days']);
+    expect(await h.db.prisma.warning.count()).toBe(2);
+  });
+
+  it('says provisioning has stopped once the token has expired', async () => {
+    const report = await sweep('2027-02-01T00:30');
+
+    expect(report.posted.map((p) => p.threshold)).toEqual(['expired']);
+    const [post] = h.slack.callsTo('chat.postMessage');
+    expect(blockText(post!.body)).toContain('Provisioning has stopped');
+  });
+
+  it('keeps the at-most-once rule in the database: a second bot posts nothing again', async () => {
+    await sweep('2027-01-22T09:30');
+    h = await h.restart();
+
+    expect((await sweep('2027-01-23T09:30')).posted).toEqual([]);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('retries after a rate limit on the next sweep', async () => {
+    // Three answers: the Web API client's own two retries are spent too.
+    h.slack.failNext('chat.postMessage', {
+      error: 'ratelimited',
+      status: 429,
+      retryAfter: 0,
+      times: 3,
+    });
+
+    const first = await sweep('2027-01-22T09:30');
+    const second = await sweep('2027-01-22T09:45');
+
+    // Passing failures (rate limited, unavailable) drop the claim instead of marking it broken.
+    expect(first.failed).toHaveLength(1);
+    expect(['rate_limited', 'unavailable']).toContain(first.failed[0]!.reason);
+    expect((await h.db.prisma.destination.findFirstOrThrow()).brokenAt).toBeNull();
+    expect(second.posted.map((p) => p.threshold)).toEqual(['ten_days']);
+  });
+
+  it('marks a channel the bot was removed from as broken and tells the admins once', async () => {
+    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' });
+
+    const report = await sweep('2027-01-22T09:30');
+    await sweep('2027-01-22T09:45');
+
+    expect(report.failed.map((f) => f.reason)).toEqual(['channel_gone']);
+    const destination = await h.db.prisma.destination.findFirstOrThrow();
+    expect(destination.brokenAt).not.toBeNull();
+    const dms = h.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'DU0ADMIN');
+    expect(dms).toHaveLength(1);
+    expect(String(dms[0]!.body.text)).toContain('can no longer post');
+    const status = await h.bot.runtime.core.status.of(
+      await h.db.prisma.account.findUniqueOrThrow({ where: { id: 'acme' } }),
+    );
+    expect(status.destinations[0]!.broken).toContain('channel_not_found');
+  });
+});
