@@ -1,3 +1,4 @@
+import type { ProvisioningEvent } from '../core/provisioning-health.js';
 import type { PrismaClient } from '../db/client.js';
 import { ENTERPRISE_APP_NAMES, PROVISIONING_KINDS, type ProvisioningKind } from '../domain/apps.js';
 import type { ErrorCode } from '../errors.js';
@@ -52,15 +53,8 @@ export interface ApplyOutcome {
   code?: ErrorCode;
 }
 
-/** A change of provisioning health, reported once per quarantine episode. */
-export interface HealthEvent {
-  accountId: string;
-  kind: ProvisioningKind;
-  appName: string;
-  type: 'quarantined' | 'cleared';
-  reason?: string;
-  fix?: string;
-}
+/** A change of provisioning health, reported once per quarantine episode (the core's shape). */
+export type HealthEvent = ProvisioningEvent;
 
 /** The result of restarting one provisioning job. */
 export interface RestartOutcome {

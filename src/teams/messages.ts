@@ -96,7 +96,8 @@ async function accountCommand(
         actor,
       );
       const status = await core.status.of(account);
-      return `This channel now receives the warnings for ${account.name}.\n\n${statusText([status])}`;
+      const connected = `This channel now receives the warnings for ${account.name}.`;
+      return `${connected}\n\n${statusText([status])}`;
     }
     case 'disconnect': {
       const removed = await core.accounts.disconnect(account.id, 'teams', channelId, actor);

@@ -102,7 +102,7 @@ describe('Teams: install, connect, warning, renewal and the private token', () =
   let secretPost: ConnectorCall;
   let token: string;
 
-  it('renews after confirming: token in a 1:1 card, channel card updated for everyone', async () => {
+  it('renews on confirm: token in a 1:1 card, channel card updated for everyone', async () => {
     const confirm = { ...renewButton.data, step: 'confirm' };
     const click = await h.send(actionExecute(inChannel(), 'renewToken', confirm, warningId));
     expect(click.status).toBe(200);
