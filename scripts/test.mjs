@@ -34,8 +34,15 @@ if (!env.DATABASE_URL) {
   scratch = mkdtempSync(join(tmpdir(), 'timly-renew-test-'));
   chmodSync(scratch, 0o755);
   process.stdout.write(`\n== no DATABASE_URL: starting an embedded PostgreSQL in ${scratch}\n`);
-  embedded = await startEmbeddedPostgres(scratch, pino({ level: 'warn' }), { persistent: false });
+  // A throwaway server: durability is not needed, and every test file opens a few pools.
+  const postgresFlags = ['-c', 'fsync=off', '-c', 'synchronous_commit=off'];
+  postgresFlags.push('-c', 'full_page_writes=off', '-c', 'max_connections=300');
+  embedded = await startEmbeddedPostgres(scratch, pino({ level: 'warn' }), {
+    persistent: false,
+    postgresFlags,
+  });
   env.DATABASE_URL = embedded.url;
+  env.TIMLY_TEST_EMBEDDED = '1';
 }
 
 process.stdout.write('\n== tests (jest)\n');

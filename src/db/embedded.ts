@@ -80,7 +80,7 @@ async function runningCluster(databaseDir: string, password: string): Promise<st
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: Logger,
-  options: { persistent?: boolean } = {},
+  options: { persistent?: boolean; postgresFlags?: string[] } = {},
 ): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true });
   await access(dataDir, constants.W_OK);
@@ -104,6 +104,7 @@ export async function startEmbeddedPostgres(
     password,
     persistent: options.persistent ?? true,
     createPostgresUser: userInfo().uid === 0,
+    postgresFlags: options.postgresFlags ?? [],
     onLog: (message) => pgLog.debug({ message: String(message).trim() }, 'postgres output'),
     onError: (error) => pgLog.debug({ error: String(error) }, 'postgres error output'),
   });

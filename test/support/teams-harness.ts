@@ -9,6 +9,7 @@ import { createTeams, type TeamsIntegration } from '../../src/teams/app.js';
 import { seedLocalAccount } from '../../src/token-service/local-service.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { startFakeConnector, type FakeConnector } from './fake-connector.js';
+import { findLeaks, issuedTokens } from './hygiene.js';
 import { capturingLogger } from './logging.js';
 
 /** The real bot's Teams side on loopback, a real database and a fake Bot Connector. */
@@ -79,7 +80,17 @@ export async function startTeamsHarness(
       await closeServer(server);
       await connector.close();
       await runtime.close();
+      // Secret hygiene: no issued token in a log line or in anything a channel shows.
+      const channelCalls = connector.calls.filter(
+        (call) =>
+          call.conversationId?.startsWith('19:') || Boolean(call.body?.channelData?.channel),
+      );
+      const leaks = findLeaks(await issuedTokens(db.prisma), {
+        log: captured.lines,
+        teams: channelCalls.map((call) => JSON.stringify(call.body)),
+      });
       await db.drop();
+      if (leaks.length > 0) throw new Error(`a token leaked:\n${leaks.join('\n')}`);
     },
   };
 }
