@@ -116,8 +116,10 @@ export async function createRuntime(
         `The bot can no longer post the warnings of ${account.name} in channel ` +
         `${destination.channelId} (${failure.message}). Add the bot back and type ` +
         `\`connect ${account.id}\` there, or connect another channel.`;
+      // The channel's reference lets Teams open a 1:1 chat with an admin it has not met yet.
+      const base = { platform: destination.platform, conversationRef: destination.conversationRef };
       for (const admin of account.admins) {
-        await platform?.sendDirect({ platform: destination.platform, userId: admin }, text);
+        await platform?.sendDirect({ ...base, userId: admin }, text);
       }
     },
   );

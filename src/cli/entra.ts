@@ -8,7 +8,8 @@ function requireEntra(runtime: Runtime) {
   if (runtime.entra) return runtime.entra;
   throw new TimlyRenewError(
     ErrorCode.GraphNotConfigured,
-    'GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET are not set; Entra steps stay manual.',
+    'GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET are not set; ' +
+      'Entra steps stay manual.',
   );
 }
 

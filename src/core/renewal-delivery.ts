@@ -43,10 +43,7 @@ export class RenewalDelivery {
     const entra = await this.applyToEntra(renewal, account, token);
     renewal = await prisma.renewal.findUniqueOrThrow({ where: { id: renewalId } });
 
-    const manual = appViews(account).filter(
-      (app) =>
-        !entra?.some((result) => result.kind === app.kind && result.applied && result.tested),
-    );
+    const manual = manualApps(account, entra);
     if (entra && manual.length === 0) {
       await this.finish(renewal, 'applied', 'timly-renew');
       await this.announce(renewal, account, entra);
@@ -69,7 +66,9 @@ export class RenewalDelivery {
     }
 
     const token = this.deps.secretBox.open(renewal.secretSealed, renewal.id);
-    const delivered = await this.sendSecret(renewal, account, token, appViews(account), actor);
+    const entra = renewal.entraResults as unknown as EntraApplyResult[] | null;
+    const manual = manualApps(account, entra ?? undefined);
+    const delivered = await this.sendSecret(renewal, account, token, manual, actor);
     if (!delivered) return { kind: 'gone', state: 'undeliverable' };
     await this.deps.audit.record(account.id, actor.name, 'token_shown_again', {
       renewalId: renewal.id,
@@ -261,6 +260,13 @@ export class RenewalDelivery {
       await platform?.postNotice({ ...destination, platform: platform.platform }, text);
     }
   }
+}
+
+// The apps whose token still has to be pasted by hand: all but those applied and tested.
+function manualApps(account: Account, entra: EntraApplyResult[] | undefined) {
+  const done = (kind: ProvisioningKind) =>
+    entra?.some((result) => result.kind === kind && result.applied && result.tested) ?? false;
+  return appViews(account).filter((app) => !done(app.kind));
 }
 
 function entraView(result: EntraApplyResult): EntraOutcomeView {

@@ -237,7 +237,9 @@ export class Renewals {
 
     // An unknown outcome is retried with the same key, so the service never renews twice.
     if (retry) {
-      const wait = Math.max(failure.retryAfterSeconds ?? 30, 5);
+      // Backs off 30 s, 60 s, 120 s … up to an hour, unless the service names its own wait.
+      const backoff = Math.min(30 * 2 ** Math.max(renewal.attempts - 1, 0), 3600);
+      const wait = Math.max(failure.retryAfterSeconds ?? backoff, 5);
       await prisma.renewal.update({
         where: { id: renewal.id },
         data: {

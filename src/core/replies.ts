@@ -19,7 +19,9 @@ export function renewalRefusal(outcome: RenewalOutcome): string | undefined {
     case 'started':
       return undefined;
     case 'unknown_account':
-      return `There is no account "${outcome.accountId}". \`timly-renew accounts list\` shows them.`;
+      return (
+        `There is no account "${outcome.accountId}". ` + '`timly-renew accounts list` shows them.'
+      );
     case 'not_admin':
       return (
         `Only the admins of ${outcome.account.name} can renew its token: ` +
@@ -30,7 +32,8 @@ export function renewalRefusal(outcome: RenewalOutcome): string | undefined {
       const tz = account.timezone;
       if (holder.state === 'requested') {
         const who = holder.yours ? 'Your' : `${holder.byName}'s`;
-        return `${who} renewal of ${account.name} is already under way since ${formatDateTime(holder.at, tz)}.`;
+        const since = formatDateTime(holder.at, tz);
+        return `${who} renewal of ${account.name} is already under way since ${since}.`;
       }
       const again = holder.yours ? ' Press "Show token again" to see the token.' : '';
       return `${holderText(holder, tz)}${again}`;
@@ -71,6 +74,7 @@ export function followUpRefusal(outcome: FollowUpOutcome): string | undefined {
     case 'gone':
       return outcome.state === 'undeliverable'
         ? 'The token could not be sent to you privately. Check that the bot may message you.'
-        : 'The token is no longer kept by the bot (it was confirmed as applied or its time ran out).';
+        : 'The token is no longer kept by the bot ' +
+            '(it was confirmed as applied or its time ran out).';
   }
 }

@@ -150,7 +150,8 @@ function statusLines(status: AccountStatus): string {
   }
   for (const destination of status.destinations.filter((d) => d.broken)) {
     lines.push(
-      `:x: ${destination.platform} channel ${destination.channelId} is broken: ${destination.broken}`,
+      `:x: ${destination.platform} channel ${destination.channelId} is broken: ` +
+        `${destination.broken}`,
     );
   }
   if (status.openRenewal) {
@@ -160,7 +161,8 @@ function statusLines(status: AccountStatus): string {
     lines.push('Recent activity:');
     for (const entry of status.recentAudit) {
       lines.push(
-        `• ${formatDateTime(entry.at, account.timezone)}: ${entry.actor} ${entry.action.replaceAll('_', ' ')}`,
+        `• ${formatDateTime(entry.at, account.timezone)}: ` +
+          `${entry.actor} ${entry.action.replaceAll('_', ' ')}`,
       );
     }
   }

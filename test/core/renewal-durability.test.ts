@@ -134,7 +134,7 @@ describe('renewal never strands an admin', () => {
     expect(await h.db.prisma.localRenewalKey.count()).toBe(1);
   });
 
-  it('keeps the token when no private message gets through, and says so in the channel', async () => {
+  it('keeps the token when no private message gets through, and says so', async () => {
     await h.bot.runtime.core.accounts.connect(
       'acme',
       { platform: 'slack', channelId: 'C0ADMINS' },

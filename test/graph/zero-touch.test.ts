@@ -92,7 +92,7 @@ describe('zero-touch renewal through Microsoft Graph, from Slack', () => {
     expect(renewal.secretSealed).not.toBeNull();
   });
 
-  it('alerts a quarantine once, restarts it on an admin click, and says when it clears', async () => {
+  it('alerts a quarantine once, restarts it on a click, and says when it clears', async () => {
     graph.directory.quarantine(apps.user.id, { reason: 'EncounteredQuarantineException' });
 
     const first = await pollProvisioning(h.bot.runtime);

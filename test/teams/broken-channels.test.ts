@@ -63,6 +63,27 @@ describe('Teams: channels that refuse the bot, rate limits and double clicks', (
     },
   );
 
+  it('opens a 1:1 chat from the channel to tell an admin the bot has never met', async () => {
+    const channel = '19:kicked@thread.tacv2';
+    await h.addAccount({
+      id: 'strangers',
+      name: 'strangers Inc',
+      admins: [ada.aadObjectId, eve.aadObjectId],
+      expiresAt: new Date(Date.now() + 8 * DAY),
+    });
+    await h.send(message(where(channel), 'connect strangers'));
+    h.connector.fail(channel, { status: 403 });
+
+    await h.runtime.sweep.run({ now: new Date() });
+
+    const opened = h.connector.calls.filter(
+      (call) => call.path === '/' && call.body?.members?.[0]?.id === eve.aadObjectId,
+    );
+    expect(opened).toHaveLength(1);
+    const toEve = h.connector.activities(personalConversationId(eve.aadObjectId));
+    expect(toEve.at(-1)!.body.text).toContain('can no longer post the warnings of strangers Inc');
+  });
+
   it('waits as long as Teams asks on 429 and then posts', async () => {
     const channel = '19:busy@thread.tacv2';
     await connected('busy', channel);
