@@ -62,6 +62,8 @@ export function createSlack(
   const clientOptions = {
     slackApiUrl: config.apiUrl,
     retryConfig: { retries: 2, factor: 2, maxTimeout: 5000 },
+    // A 429 comes back at once as a rate limit; the sweep tries again on its next run.
+    rejectRateLimitedCalls: true,
   };
 
   const receiver = config.appToken

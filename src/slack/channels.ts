@@ -179,6 +179,8 @@ export function createSlackChannels(
     logger: slackLogger(log),
     slackApiUrl: config.apiUrl,
     retryConfig: { retries: 2, factor: 2, maxTimeout: 5000 },
+    // A 429 comes back at once as a rate limit; the sweep tries again on its next run.
+    rejectRateLimitedCalls: true,
   });
   return new SlackChannels(client, log.child({ module: 'slack' }));
 }

@@ -32,11 +32,6 @@ export interface ChannelsUnderTest {
   close(): Promise<void>;
 }
 
-/** A contract case a platform is known to break, with the reason; it runs as it.failing. */
-export interface KnownDefects {
-  rateLimited?: string;
-}
-
 const EXPECTED_REASON: Record<ChannelBreak, ChatFailureReason> = {
   gone: 'channel_gone',
   forbidden: 'forbidden',
@@ -62,11 +57,7 @@ function expectFailure<T>(result: ChatResult<T>): ChatFailure {
 }
 
 /** The behaviour the core relies on, run against every implementation of ChatChannels. */
-export function chatChannelsContract(
-  name: string,
-  setup: () => Promise<ChannelsUnderTest>,
-  known: KnownDefects = {},
-): void {
+export function chatChannelsContract(name: string, setup: () => Promise<ChannelsUnderTest>): void {
   describe(`ChatChannels contract: ${name}`, () => {
     let t: ChannelsUnderTest;
 
@@ -158,12 +149,7 @@ export function chatChannelsContract(
     });
 
     describe.each(['gone', 'forbidden', 'rate_limited'] as const)('a channel %s', (kind) => {
-      const defect = kind === 'rate_limited' ? known.rateLimited : undefined;
-      // A known defect runs as it.failing: green while it lasts, red once fixed, to drop the mark.
-      const test = defect ? it.failing : it;
-      const title = `gives ${EXPECTED_REASON[kind]}${defect ? ` (known defect: ${defect})` : ''}`;
-
-      test(title, async () => {
+      it(`gives ${EXPECTED_REASON[kind]}`, async () => {
         const destination = t.destination();
         t.breakChannel(destination, kind);
 

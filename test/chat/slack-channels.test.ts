@@ -20,45 +20,37 @@ const isPrivate = (call: SlackCall) =>
 const isMessage = (call: SlackCall) =>
   ['chat.postMessage', 'chat.postEphemeral', 'chat.update'].includes(call.method);
 
-chatChannelsContract(
-  'SlackChannels over the Web API',
-  async () => {
-    const slack = await new FakeSlack().start();
-    const captured = capturingLogger();
-    const channels = createSlackChannels(
-      { botToken: 'xoxb-contract', apiUrl: slack.apiUrl },
-      captured.log,
-    );
-    let channel = 0;
-    const messages = (privately: boolean) =>
-      slack.calls
-        .filter((c) => isMessage(c) && isPrivate(c) === privately)
-        .map((c) => textOf(c.body));
+chatChannelsContract('SlackChannels over the Web API', async () => {
+  const slack = await new FakeSlack().start();
+  const captured = capturingLogger();
+  const channels = createSlackChannels(
+    { botToken: 'xoxb-contract', apiUrl: slack.apiUrl },
+    captured.log,
+  );
+  let channel = 0;
+  const messages = (privately: boolean) =>
+    slack.calls
+      .filter((c) => isMessage(c) && isPrivate(c) === privately)
+      .map((c) => textOf(c.body));
 
-    return {
-      channels,
-      destination: (): DestinationRef => ({
-        id: `dest-${++channel}`,
-        platform: 'slack',
-        channelId: `C0OPS${channel}`,
-      }),
-      // An admin who clicked in a channel: Slack shows the secret as an ephemeral message there.
-      recipient: (): PrivateRecipient => ({
-        platform: 'slack',
-        userId: 'U0ADA',
-        channelId: 'C0OPS0',
-      }),
-      breakChannel: (_destination, kind) => slack.failNext('chat.postMessage', BREAKS[kind]),
-      breakRecipient: () => slack.failNext('chat.postEphemeral', { error: 'restricted_action' }),
-      channelPosts: () => messages(false),
-      privateMessages: () => messages(true),
-      logLines: () => captured.lines,
-      close: () => slack.stop(),
-    };
-  },
-  {
-    // createSlackChannels leaves rejectRateLimitedCalls off, so the client retries a 429 and
-    // then throws a WebAPIRequestError, which toFailure cannot tell from an outage.
-    rateLimited: 'an exhausted 429 comes back as unavailable',
-  },
-);
+  return {
+    channels,
+    destination: (): DestinationRef => ({
+      id: `dest-${++channel}`,
+      platform: 'slack',
+      channelId: `C0OPS${channel}`,
+    }),
+    // An admin who clicked in a channel: Slack shows the secret as an ephemeral message there.
+    recipient: (): PrivateRecipient => ({
+      platform: 'slack',
+      userId: 'U0ADA',
+      channelId: 'C0OPS0',
+    }),
+    breakChannel: (_destination, kind) => slack.failNext('chat.postMessage', BREAKS[kind]),
+    breakRecipient: () => slack.failNext('chat.postEphemeral', { error: 'restricted_action' }),
+    channelPosts: () => messages(false),
+    privateMessages: () => messages(true),
+    logLines: () => captured.lines,
+    close: () => slack.stop(),
+  };
+});
