@@ -30,7 +30,10 @@ async function stateOf(h: BotHarness) {
 
 // The private message reaches Slack a moment before the renewal row records it.
 function deliveredSoon(h: BotHarness): Promise<boolean> {
-  return eventually(async () => ((await stateOf(h)).state === 'delivered' ? true : undefined));
+  return eventually(async () => {
+    const row = await h.db.prisma.renewal.findFirst({ where: { state: 'delivered' } });
+    return row ? true : undefined;
+  });
 }
 
 describe('renewal never strands an admin', () => {
@@ -174,6 +177,37 @@ describe('renewal never strands an admin', () => {
       return list.includes('token_shown_again') ? list : undefined;
     });
     expect(actions).toContain('token_delivery_failed');
+  });
+
+  it('deletes the kept token when its time is up and takes it out of the direct message', async () => {
+    h.slack.failNext('chat.postEphemeral', { error: 'user_not_in_channel' });
+    await send(h.baseUrl, clickBy(h, 'U0ADMIN1'));
+    await deliveredSoon(h);
+
+    const lapsed = await h.bot.runtime.core.renewals.delivery.lapseDue(
+      new Date(Date.now() + 25 * 3600_000),
+    );
+
+    expect(lapsed).toBe(1);
+    const row = await stateOf(h);
+    expect([row.state, row.secretSealed, row.activeKey]).toEqual(['lapsed', null, null]);
+    const [redaction] = await h.slack.waitFor('chat.update');
+    expect(redaction!.body.channel).toBe('DU0ADMIN1');
+    expect(String(redaction!.body.text)).toContain('its time ran out');
+    await send(
+      h.baseUrl,
+      buttonClick(
+        {
+          actionId: ACTION_SHOW_AGAIN,
+          value: row.id,
+          userId: 'U0ADMIN1',
+          responseUrl: h.slack.responseUrl(),
+        },
+        SIGNING_SECRET,
+      ),
+    );
+    const [reply] = await h.slack.waitFor('respond/');
+    expect(String(reply!.body.text)).toContain('no longer kept');
   });
 
   it('lets only the renewing admin see the token again', async () => {
