@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Config } from './config.js';
 import { alertProvisioningHealth } from './core/provisioning-health.js';
+import { syncTokens } from './core/token-sync.js';
 import { createHttpApp, listen } from './http/server.js';
 import type { Logger } from './logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
@@ -28,7 +29,7 @@ export interface BotOptions {
 
 /** The recurring jobs of the bot; `timly-renew check` runs the same sweep once. */
 export function recurringJobs(runtime: Runtime): RecurringJob[] {
-  const { config, sweep, core, entra } = runtime;
+  const { config, core, entra } = runtime;
   const health: RecurringJob[] = entra
     ? [
         {
@@ -46,7 +47,7 @@ export function recurringJobs(runtime: Runtime): RecurringJob[] {
       name: 'expiry-sweep',
       everySeconds: config.sweepMinutes * 60,
       run: async () => {
-        await sweep.run({ now: new Date() });
+        await sweepNow(runtime);
       },
     },
     {
@@ -58,6 +59,13 @@ export function recurringJobs(runtime: Runtime): RecurringJob[] {
       },
     },
   ];
+}
+
+/** Follows token changes made outside the bot, then posts the warnings that are due. */
+export async function sweepNow(runtime: Runtime, options: { dryRun?: boolean } = {}) {
+  const { core } = runtime;
+  if (!options.dryRun) await syncTokens(core.prisma, runtime.tokenService, core.audit, core.log);
+  return runtime.sweep.run({ now: new Date(), dryRun: options.dryRun });
 }
 
 /** Polls linked provisioning jobs and alerts the channels; a no-op without Graph settings. */
@@ -108,7 +116,7 @@ export async function startBot(
 
   // Catch up at once: a warning due while the bot was down, a renewal cut short by a crash.
   await runtime.core.renewals.resumeOpen();
-  await runtime.sweep.run({ now: new Date() });
+  await sweepNow(runtime);
 
   return {
     port,

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { pollProvisioning, startBot } from '../bot.js';
+import { pollProvisioning, startBot, sweepNow } from '../bot.js';
 import { formatDate } from '../domain/thresholds.js';
 import { THRESHOLD_LABELS } from '../domain/thresholds.js';
 import { createSlackChannels } from '../slack/channels.js';
@@ -31,7 +31,7 @@ export function registerOperationCommands(program: Command, context: CommandCont
       await withRuntime(context, async (runtime) => {
         const slack = runtime.config.slack;
         if (slack) runtime.channels.set('slack', createSlackChannels(slack, context.log()));
-        const report = await runtime.sweep.run({ now: new Date(), dryRun: options.dryRun });
+        const report = await sweepNow(runtime, { dryRun: options.dryRun });
         if (!options.dryRun) await runtime.core.renewals.delivery.lapseDue();
         const health = options.dryRun ? [] : await pollProvisioning(runtime);
 

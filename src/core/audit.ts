@@ -4,6 +4,7 @@ import type { PrismaClient } from '../db/client.js';
 export type AuditAction =
   | 'account_registered'
   | 'account_updated'
+  | 'token_changed_outside'
   | 'channel_connected'
   | 'channel_disconnected'
   | 'channel_broken'

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { sweepNow } from '../../src/bot.js';
 import { blockText } from '../support/assertions.js';
 import { addAccount, startHarness, type BotHarness } from '../support/bot-harness.js';
 
@@ -80,5 +81,32 @@ describe('expiry sweep', () => {
       await h.db.prisma.account.findUniqueOrThrow({ where: { id: 'acme' } }),
     );
     expect(status.destinations[0]!.broken).toContain('channel_not_found');
+  });
+});
+
+describe('following the token service', () => {
+  let h: BotHarness;
+
+  beforeEach(async () => {
+    h = await startHarness();
+    await addAccount(h);
+  });
+
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it('picks up a renewal made in Timly itself, so the old warnings stop', async () => {
+    // Someone renewed in Timly's own UI: the token service knows, the bot does not yet.
+    const outside = await h.bot.runtime.tokenService.renew('acme', crypto.randomUUID());
+    if (!outside.ok) throw new Error(outside.failure.message);
+
+    const report = await sweepNow(h.bot.runtime);
+
+    expect(report.due).toEqual([]);
+    const account = await h.db.prisma.account.findUniqueOrThrow({ where: { id: 'acme' } });
+    expect(account.expiresAt).toEqual(outside.value.expiresAt);
+    const audit = await h.bot.runtime.core.audit.list('acme');
+    expect(audit.map((entry) => entry.action)).toContain('token_changed_outside');
   });
 });
