@@ -28,6 +28,12 @@ if (appId) {
   if (!GUID.test(appId)) fail("MICROSOFT_APP_ID must be the bot's app id, a GUID.");
   manifest.id = appId;
   for (const bot of manifest.bots) bot.botId = appId;
+} else {
+  process.stderr.write(
+    'package:teams: warning: MICROSOFT_APP_ID is not set, so the package carries a ' +
+      'placeholder id and is for trials (Agents Playground) only; set MICROSOFT_APP_ID ' +
+      'for a real install.\n',
+  );
 }
 
 const zip = new JSZip();

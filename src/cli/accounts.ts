@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
-import { parseProvisioning } from '../domain/apps.js';
+import { parseProvisioning, type ProvisioningKind } from '../domain/apps.js';
+import { checkAccountId } from '../core/accounts.js';
 import {
   daysLeft,
   expiryFromDate,
   formatDate,
   formatDateTime,
   nextThreshold,
+  isValidTimezone,
+  mostUrgentDue,
   THRESHOLD_LABELS,
 } from '../domain/thresholds.js';
 import { invalidInput } from '../errors.js';
@@ -17,19 +20,69 @@ interface AddOptions {
   id: string;
   name: string;
   expires: string;
-  provisioning: string;
-  timezone: string;
+  provisioning?: string;
+  timezone?: string;
   admins?: string;
 }
 
-function parseAdmins(text: string | undefined): string[] {
-  const admins = (text ?? '')
+// Defaults for a new account; an update keeps what it had for every option not given.
+const NEW_ACCOUNT = { provisioning: ['user'] as ProvisioningKind[], timezone: 'UTC' };
+
+function parseAdmins(text: string): string[] {
+  const admins = text
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
+  if (admins.length === 0) throw invalidInput('--admins names nobody: give at least one admin.');
   const bad = admins.find((entry) => !/^[^\s,]{2,254}$/.test(entry));
   if (bad) throw invalidInput(`--admins entry "${bad}" is not a user id, object id or e-mail.`);
   return admins;
+}
+
+function parseKinds(text: string): ProvisioningKind[] {
+  try {
+    return parseProvisioning(text);
+  } catch (error) {
+    throw invalidInput(`--provisioning: ${(error as Error).message}.`);
+  }
+}
+
+/** Checks every option before anything is opened, so a typo costs no database start. */
+function parseAddOptions(options: AddOptions) {
+  const name = options.name.trim();
+  if (name === '') throw invalidInput('--name is empty: give the account name shown in chat.');
+  if (options.timezone !== undefined && !isValidTimezone(options.timezone)) {
+    throw invalidInput(
+      `--timezone: "${options.timezone}" is not an IANA zone (e.g. Europe/Zurich).`,
+    );
+  }
+  try {
+    expiryFromDate(options.expires, options.timezone ?? 'UTC');
+  } catch (error) {
+    throw invalidInput(`--expires: ${(error as Error).message}.`);
+  }
+  return {
+    id: checkAccountId(options.id),
+    name,
+    provisioning: options.provisioning === undefined ? undefined : parseKinds(options.provisioning),
+    timezone: options.timezone,
+    admins: options.admins === undefined ? undefined : parseAdmins(options.admins),
+  };
+}
+
+// The warning that is due now (posted by the sweep, once per channel), as the list shows it.
+function dueNow(
+  account: { expiresAt: Date; timezone: string },
+  notifyHour: number,
+  now: Date,
+): string {
+  const due = mostUrgentDue(account.expiresAt, account.timezone, notifyHour, now);
+  return due ? THRESHOLD_LABELS[due] : '-';
+}
+
+function daysText(days: number): string {
+  if (days < 0) return `expired ${-days} days ago`;
+  return days === 1 ? '1 day left' : `${days} days left`;
 }
 
 function table(rows: string[][]): string {
@@ -54,46 +107,43 @@ export function registerAccountCommands(program: Command, context: CommandContex
     .requiredOption('--id <id>', 'account id, as in Timly')
     .requiredOption('--name <name>', 'account name shown in chat')
     .requiredOption('--expires <YYYY-MM-DD>', 'expiry date of the current token')
-    .option('--provisioning <kinds>', 'user, person or user,person', 'user')
-    .option('--timezone <IANA>', 'time zone for warnings', 'UTC')
+    .option('--provisioning <kinds>', 'user, person or user,person (new account: user)')
+    .option('--timezone <IANA>', 'time zone for warnings (new account: UTC)')
     .option('--admins <list>', 'Slack user ids, Entra object ids or e-mails, comma-separated')
     .action(async (options: AddOptions) => {
-      let provisioning;
-      try {
-        provisioning = parseProvisioning(options.provisioning);
-      } catch (error) {
-        throw invalidInput(`--provisioning: ${(error as Error).message}.`);
-      }
-      let expiresAt;
-      try {
-        expiresAt = expiryFromDate(options.expires, options.timezone);
-      } catch (error) {
-        throw invalidInput(`--expires: ${(error as Error).message}.`);
-      }
-      const admins = parseAdmins(options.admins);
+      const given = parseAddOptions(options);
 
       await withRuntime(context, async (runtime) => {
+        const existing = await runtime.core.accounts.get(given.id);
+        const timezone = given.timezone ?? existing?.timezone ?? NEW_ACCOUNT.timezone;
         const input = {
-          id: options.id,
-          name: options.name,
-          expiresAt,
-          provisioning,
-          timezone: options.timezone,
-          admins,
+          id: given.id,
+          name: given.name,
+          expiresAt: expiryFromDate(options.expires, timezone),
+          provisioning:
+            given.provisioning ??
+            (existing?.provisioning as ProvisioningKind[] | undefined) ??
+            NEW_ACCOUNT.provisioning,
+          timezone,
+          admins: given.admins ?? existing?.admins ?? [],
         };
         const { account, created } = await runtime.core.accounts.upsert(input, 'cli');
         if (runtime.localTokenService) {
           await seedLocalAccount(runtime.db.prisma, {
             accountId: account.id,
-            expiresAt,
-            provisioning,
+            expiresAt: input.expiresAt,
+            provisioning: input.provisioning,
           });
         }
+
+        const days = daysLeft(account.expiresAt, account.timezone, new Date());
         context.output.out(
           `${created ? 'Registered' : 'Updated'} ${account.id} (${account.name}): token expires ` +
-            `${formatDate(account.expiresAt, account.timezone)}, ` +
-            `${daysLeft(account.expiresAt, account.timezone, new Date())} days left.`,
+            `${formatDate(account.expiresAt, account.timezone)}, ${daysText(days)}.`,
         );
+        if (account.admins.length === 0) {
+          context.output.out('Nobody can renew or connect yet: name the admins with --admins.');
+        }
       });
     });
 
@@ -108,7 +158,8 @@ export function registerAccountCommands(program: Command, context: CommandContex
           return;
         }
         const now = new Date();
-        const rows = [['ID', 'NAME', 'EXPIRES', 'DAYS LEFT', 'NEXT WARNING', 'APPS', 'ADMINS']];
+        const header = ['ID', 'NAME', 'EXPIRES', 'DAYS LEFT', 'DUE NOW', 'NEXT WARNING'];
+        const rows = [[...header, 'APPS', 'ADMINS']];
         for (const a of list) {
           const next = nextThreshold(a.expiresAt, a.timezone, runtime.config.notifyHour, now);
           rows.push([
@@ -116,6 +167,7 @@ export function registerAccountCommands(program: Command, context: CommandContex
             a.name,
             formatDate(a.expiresAt, a.timezone),
             String(daysLeft(a.expiresAt, a.timezone, now)),
+            dueNow(a, runtime.config.notifyHour, now),
             next
               ? `${THRESHOLD_LABELS[next.threshold]}: ${formatDateTime(next.dueAt, a.timezone)}`
               : '-',

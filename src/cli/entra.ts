@@ -32,7 +32,7 @@ export function registerEntraCommands(program: Command, context: CommandContext)
         if (!account) throw invalidInput(`There is no account "${accountId}".`);
         const outcomes = await service.link(account.id, options, account.provisioning);
         for (const outcome of outcomes) context.output.out(outcome.message);
-        if (outcomes.some((outcome) => !outcome.linked)) process.exitCode = 1;
+        if (outcomes.some((outcome) => !outcome.linked)) context.exitCode = 1;
       });
     });
 
@@ -47,7 +47,7 @@ export function registerEntraCommands(program: Command, context: CommandContext)
         if (!account) throw invalidInput(`There is no account "${accountId}".`);
         const report = await service.check(account.id);
         for (const line of report.lines) context.output.out(line);
-        if (!report.ok) process.exitCode = 1;
+        if (!report.ok) context.exitCode = 1;
       });
     });
 }

@@ -18,6 +18,8 @@ export interface CommandContext {
   config(): Config;
   log(): Logger;
   output: Output;
+  /** Set by a command that ran but found a problem (e.g. `entra check`); 0 otherwise. */
+  exitCode: number;
 }
 
 const stdio: Output = {
@@ -44,6 +46,7 @@ export async function main(
     // Only `serve` logs at LOG_LEVEL by default; one-shot commands stay quiet unless asked.
     log: () => (log ??= createLogger(logLevel(argv, env, context.config()), process.stderr)),
     output,
+    exitCode: 0,
   };
 
   const program = new Command('timly-renew')
@@ -59,9 +62,10 @@ export async function main(
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return Number(process.exitCode ?? 0);
+    return context.exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // Help and --version end with 0; a usage error is bad input, like the product's own.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof TimlyRenewError) {
       output.err(`timly-renew: ${error.message}`);
       return 2;

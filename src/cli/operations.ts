@@ -2,11 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { pollProvisioning, startBot, sweepNow } from '../bot.js';
-import { formatDate } from '../domain/thresholds.js';
-import { THRESHOLD_LABELS } from '../domain/thresholds.js';
+import type { SweepReport } from '../core/sweep.js';
+import { formatDate, THRESHOLD_LABELS } from '../domain/thresholds.js';
 import { createSlackChannels } from '../slack/channels.js';
+import { createTeams } from '../teams/app.js';
 import { startLocalTokenService } from '../token-service/local-server.js';
 import { openDatabase } from '../db/database.js';
+import { invalidInput } from '../errors.js';
 import type { CommandContext } from './main.js';
 import { withRuntime } from './run.js';
 
@@ -31,6 +33,7 @@ export function registerOperationCommands(program: Command, context: CommandCont
       await withRuntime(context, async (runtime) => {
         const slack = runtime.config.slack;
         if (slack) runtime.channels.set('slack', createSlackChannels(slack, context.log()));
+        runtime.channels.set('teams', createTeams(runtime.config.teams, runtime.core).channels);
         const report = await sweepNow(runtime, { dryRun: options.dryRun });
         if (!options.dryRun) await runtime.core.renewals.delivery.lapseDue();
         const health = options.dryRun ? [] : await pollProvisioning(runtime);
@@ -39,16 +42,13 @@ export function registerOperationCommands(program: Command, context: CommandCont
         out(`Checked ${report.accounts} account(s).`);
         for (const due of report.due) {
           const account = await runtime.core.accounts.get(due.accountId);
-          out(
-            `${due.accountId}: ${THRESHOLD_LABELS[due.threshold]} warning due ` +
-              `(expires ${account ? formatDate(account.expiresAt, account.timezone) : '?'})`,
-          );
+          const channels = await runtime.core.accounts.destinations(due.accountId);
+          const what = `${THRESHOLD_LABELS[due.threshold]} warning due`;
+          const expires = account ? formatDate(account.expiresAt, account.timezone) : '?';
+          out(`${due.accountId}: ${what} (expires ${expires}): ${outcome(report, due, channels)}`);
         }
-        for (const posted of report.posted)
-          out(`posted ${posted.threshold} for ${posted.accountId}`);
-        for (const failed of report.failed)
-          out(`NOT posted for ${failed.accountId}: ${failed.reason}`);
-        if (report.failed.length > 0) process.exitCode = 1;
+        for (const event of health) out(`${event.accountId}: "${event.appName}" ${event.type}`);
+        if (report.failed.length > 0) context.exitCode = 1;
       });
     });
 
@@ -58,13 +58,17 @@ export function registerOperationCommands(program: Command, context: CommandCont
     .option('--port <port>', 'port to listen on', '3979')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (options: { port: string; host: string }) => {
+      const port = Number(options.port);
+      if (!/^\d+$/.test(options.port) || port > 65535) {
+        throw invalidInput(`--port: "${options.port}" is not a port number (0 to 65535).`);
+      }
       const config = context.config();
       const log = context.log();
       const db = await openDatabase(config, log);
       const service = await startLocalTokenService({
         prisma: db.prisma,
         log,
-        port: Number(options.port),
+        port,
         host: options.host,
         apiKey: config.tokenService?.apiKey,
       });
@@ -79,6 +83,27 @@ export function registerOperationCommands(program: Command, context: CommandCont
       await service.close();
       await db.close();
     });
+}
+
+// What happened to one due warning, in the words an operator needs to act on it.
+function outcome(
+  report: SweepReport,
+  due: { accountId: string },
+  channels: { id: string; platform: string; channelId: string; brokenAt: Date | null }[],
+): string {
+  if (channels.length === 0) return 'no channel connected (type `connect ACCOUNT` in one)';
+  const name = (id: string) => {
+    const channel = channels.find((c) => c.id === id);
+    return channel ? `${channel.platform} ${channel.channelId}` : id;
+  };
+  const posted = report.posted.filter((p) => p.accountId === due.accountId);
+  const failed = report.failed.filter((f) => f.accountId === due.accountId);
+  const parts = [
+    ...posted.map((p) => `posted to ${name(p.destinationId)}`),
+    ...failed.map((f) => `NOT posted to ${name(f.destinationId)}: ${f.reason}`),
+  ];
+  if (parts.length > 0) return parts.join('; ');
+  return report.dryRun ? 'would be posted where not posted yet' : 'already posted';
 }
 
 function waitForSignal(): Promise<void> {

@@ -13,6 +13,7 @@ const STALE_CLAIM_MS = 10 * 60 * 1000;
 /** What one sweep did, for `timly-renew check` and the tests. */
 export interface SweepReport {
   accounts: number;
+  dryRun: boolean;
   posted: { accountId: string; threshold: Threshold; destinationId: string }[];
   failed: { accountId: string; destinationId: string; reason: string }[];
   due: { accountId: string; threshold: Threshold }[];
@@ -42,8 +43,26 @@ export class ExpirySweep {
   ) {}
 
   async run({ now, dryRun = false }: SweepOptions): Promise<SweepReport> {
-    const accounts = await this.prisma.account.findMany({ include: { destinations: true } });
-    const report: SweepReport = { accounts: accounts.length, posted: [], failed: [], due: [] };
+    // Each destination's warnings come along, so that the usual case (already posted) costs
+    // no query of its own; the unique key in claim() still settles any race.
+    const accounts = await this.prisma.account.findMany({
+      include: {
+        destinations: {
+          include: {
+            warnings: {
+              select: { tokenExpiresAt: true, threshold: true, state: true, createdAt: true },
+            },
+          },
+        },
+      },
+    });
+    const report: SweepReport = {
+      accounts: accounts.length,
+      dryRun,
+      posted: [],
+      failed: [],
+      due: [],
+    };
 
     for (const account of accounts) {
       const threshold = mostUrgentDue(account.expiresAt, account.timezone, this.notifyHour, now);
@@ -52,7 +71,7 @@ export class ExpirySweep {
       if (dryRun) continue;
 
       for (const row of account.destinations) {
-        if (row.brokenAt) continue;
+        if (row.brokenAt || covered(row.warnings, account.expiresAt, threshold, now)) continue;
         await this.postOnce(account, threshold, toDestinationRef(row), now, report);
       }
     }
@@ -116,14 +135,6 @@ export class ExpirySweep {
       },
     });
 
-    // Once a more urgent warning went out, a less urgent one would only confuse (clock changes).
-    const sent = await this.prisma.warning.findMany({
-      where: { destinationId: destination.id, tokenExpiresAt: account.expiresAt },
-      select: { threshold: true },
-    });
-    const rank = (name: string) => THRESHOLDS.indexOf(name as Threshold);
-    if (sent.some((row) => rank(row.threshold) > rank(threshold))) return undefined;
-
     try {
       const row = await this.prisma.warning.create({
         data: { ...key, accountId: account.id, state: 'posting' },
@@ -166,4 +177,23 @@ export class ExpirySweep {
     });
     await this.onBroken(account, destination, failure);
   }
+}
+
+// True when this threshold, or a more urgent one, already went to the destination for this
+// token: once a more urgent warning is out, a less urgent one would only confuse.
+function covered(
+  warnings: { tokenExpiresAt: Date; threshold: string; state: string; createdAt: Date }[],
+  expiresAt: Date,
+  threshold: Threshold,
+  now: Date,
+): boolean {
+  const rank = (name: string) => THRESHOLDS.indexOf(name as Threshold);
+  const stale = (warning: { state: string; createdAt: Date }) =>
+    warning.state === 'posting' && now.getTime() - warning.createdAt.getTime() > STALE_CLAIM_MS;
+  return warnings.some(
+    (warning) =>
+      warning.tokenExpiresAt.getTime() === expiresAt.getTime() &&
+      rank(warning.threshold) >= rank(threshold) &&
+      !stale(warning),
+  );
 }

@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 export type { PrismaClient };
@@ -7,6 +8,9 @@ export { Prisma } from '../generated/prisma/client.js';
 
 /** Opens a Prisma client over node-postgres for one database URL. */
 export function createPrismaClient(databaseUrl: string, maxConnections = 10): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: maxConnections });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
+  // An idle connection cut by the server (shutdown, restart) is an 'error' event on the pool;
+  // unheard it would end the process. The pool drops that client and opens another when needed.
+  pool.on('error', () => {});
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
 }

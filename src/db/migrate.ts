@@ -49,8 +49,18 @@ async function readMigrations(): Promise<Migration[]> {
  */
 export async function migrateDatabase(databaseUrl: string, log: Logger): Promise<string[]> {
   const migrations = await readMigrations();
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    const where = safeLocation(databaseUrl);
+    throw new TimlyRenewError(
+      ErrorCode.DatabaseUnavailable,
+      `Could not connect to PostgreSQL at ${where} (${(error as Error).message}): ` +
+        'check DATABASE_URL and that the server runs.',
+      { cause: error },
+    );
+  }
 
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
@@ -100,5 +110,15 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
       `Migration ${migration.name} failed: ${(error as Error).message}`,
       { cause: error },
     );
+  }
+}
+
+// Host, port and database of a URL, without the user's password.
+function safeLocation(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
   }
 }

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { PrismaClient } from '../db/client.js';
+import { ErrorCode, TimlyRenewError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 /** What the HTTP server needs to know to answer /readyz and to route chat traffic. */
@@ -89,14 +90,56 @@ export function createHttpApp(parts: ServerParts): Express {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
+  app.use(errorHandler(parts.log.child({ module: 'http' })));
   return app;
+}
+
+// What body-parser's refusals mean to the caller; its other 4xx errors answer 'bad request'.
+const BODY_ERRORS: Record<string, { status: number; error: string }> = {
+  'entity.parse.failed': { status: 400, error: 'The body is not valid JSON.' },
+  'entity.too.large': { status: 413, error: 'The body is too large.' },
+};
+
+/**
+ * The last handler: every error a route lets escape becomes one line of JSON, never Express's
+ * HTML page with a stack trace. The log gets the message and code only: body-parser errors
+ * carry the raw body, and a JSON.parse message quotes it.
+ */
+function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const fault = (typeof error === 'object' && error !== null ? error : {}) as {
+      type?: unknown;
+      status?: unknown;
+      code?: unknown;
+    };
+    const status = typeof fault.status === 'number' ? fault.status : 500;
+    const where = { method: req.method, path: req.path };
+
+    if (typeof fault.type === 'string' && status >= 400 && status < 500) {
+      const known = BODY_ERRORS[fault.type] ?? { status, error: 'bad request' };
+      log.warn({ ...where, type: fault.type, status: known.status }, 'request body refused');
+      if (!res.headersSent) res.status(known.status).json({ error: known.error });
+      return;
+    }
+
+    const message = error instanceof Error ? error.message : String(error);
+    const code = typeof fault.code === 'string' ? fault.code : undefined;
+    log.error({ ...where, err: message, code }, 'request failed');
+    if (res.headersSent) res.end();
+    else res.status(500).json({ error: 'internal error' });
+  };
 }
 
 /** Listens on the port; resolves with the server and the port it got. */
 export async function listen(app: Express, port: number, host?: string) {
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') return reject(error);
+      const problem = error.code === 'EADDRINUSE' ? 'is already in use' : 'is not allowed';
+      const fix = 'stop the other process or set PORT to a free port';
+      reject(new TimlyRenewError(ErrorCode.ConfigInvalid, `PORT ${port} ${problem}: ${fix}.`));
+    });
     server.listen(port, host, () => resolve());
   });
   return { server, port: (server.address() as AddressInfo).port };

@@ -1,4 +1,6 @@
+import type { EventEmitter } from 'node:events';
 import { Agenda } from 'agenda';
+import pg from 'pg';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import type { Logger } from '../logger.js';
 
@@ -27,9 +29,15 @@ export function createScheduler(
   options: { lockLifetimeMs?: number; processEverySeconds?: number } = {},
 ): Scheduler {
   const lockLifetime = options.lockLifetimeMs ?? 10 * 60 * 1000;
-  const backend = new PostgresBackend({
-    poolConfig: { connectionString: databaseUrl, options: '-c search_path=agenda', max: 3 },
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    options: '-c search_path=agenda',
+    max: 3,
   });
+  const onError = (error: Error) =>
+    log.warn({ err: error.message }, 'scheduler lost its database connection');
+  pool.on('error', onError);
+  const backend = new PostgresBackend({ pool });
   const agenda = new Agenda({
     backend,
     processEvery: `${options.processEverySeconds ?? 30} seconds`,
@@ -55,6 +63,10 @@ export function createScheduler(
   return {
     async start() {
       await agenda.ready;
+      // A dropped connection (the database shutting down first, say) is an 'error' event;
+      // unheard, it would end the process with a stack trace.
+      agenda.on('error', onError);
+      (backend.notificationChannel as unknown as EventEmitter | undefined)?.on('error', onError);
       await agenda.start();
       for (const job of jobs) {
         await agenda.every(`${job.everySeconds} seconds`, job.name, undefined, {
@@ -68,6 +80,7 @@ export function createScheduler(
       if (!running) return;
       running = false;
       await agenda.stop();
+      await pool.end();
     },
     isRunning: () => running,
   };

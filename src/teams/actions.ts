@@ -30,7 +30,10 @@ interface Deps {
   log: Logger;
 }
 
-/** Registers the Action.Execute verbs: renewToken, confirmApplied and showSecretAgain. */
+/**
+ * Registers the Action.Execute verbs renewToken, confirmApplied and showSecretAgain, and a
+ * polite answer for any other verb.
+ */
 export function registerActions(app: Application, deps: Deps): void {
   app.adaptiveCards.actionExecute<RenewData>(VERB_RENEW, (context, _state, data) =>
     renew(deps, context, data),
@@ -54,6 +57,13 @@ export function registerActions(app: Application, deps: Deps): void {
     const card = redactedCard('it is shown again in a newer message below');
     await updateClicked(context, card, deps.log);
     return card;
+  });
+
+  // Registered last, so it only sees verbs no route above knows: an old card's button.
+  app.adaptiveCards.actionExecute(/.*/, async (context) => {
+    const verb = String(context.activity.value?.action?.verb ?? '').slice(0, 64);
+    deps.log.warn({ verb }, 'Teams card button with an unknown verb');
+    return 'This button is no longer supported.';
   });
 }
 
