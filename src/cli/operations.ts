@@ -33,7 +33,10 @@ export function registerOperationCommands(program: Command, context: CommandCont
       await withRuntime(context, async (runtime) => {
         const slack = runtime.config.slack;
         if (slack) runtime.channels.set('slack', createSlackChannels(slack, context.log()));
-        runtime.channels.set('teams', createTeams(runtime.config.teams, runtime.core).channels);
+        // Proactive Teams posts need the bot's credentials; without them only `serve` talks Teams.
+        if (runtime.config.teams.appId) {
+          runtime.channels.set('teams', createTeams(runtime.config.teams, runtime.core).channels);
+        }
         const report = await sweepNow(runtime, { dryRun: options.dryRun });
         if (!options.dryRun) await runtime.core.renewals.delivery.lapseDue();
         const health = options.dryRun ? [] : await pollProvisioning(runtime);
