@@ -118,7 +118,19 @@ export class RenewalDelivery {
     if (renewal.entraResults) return renewal.entraResults as unknown as EntraApplyResult[];
     if (!entra || !(await entra.isLinked(account.id))) return undefined;
 
-    const results = await entra.applyToken(account.id, token, renewal.scimBaseUrl ?? undefined);
+    // A Graph failure of any kind must still end with the token in the admin's hands.
+    const results = await entra
+      .applyToken(account.id, token, renewal.scimBaseUrl ?? undefined)
+      .catch((error: Error) => {
+        this.deps.log.error({ renewalId: renewal.id, err: error.message }, 'Graph apply failed');
+        return appViews(account).map((app) => ({
+          kind: app.kind,
+          appName: app.name,
+          applied: false,
+          tested: false,
+          message: 'Microsoft Graph could not be used; update this app by hand.',
+        }));
+      });
     await prisma.renewal.update({
       where: { id: renewal.id },
       data: { entraResults: results as unknown as Prisma.InputJsonValue },
@@ -149,9 +161,17 @@ export class RenewalDelivery {
       token,
       manual,
     );
+    const unavailable = (message: string) => ({
+      ok: false as const,
+      failure: { reason: 'unavailable' as const, message },
+    });
+    // A platform bug must leave the token pending and re-showable, not lost in a stack trace.
     const result = platform
-      ? await platform.sendSecret(record.recipient, view)
-      : { ok: false as const, failure: { reason: 'unavailable' as const, message: 'off' } };
+      ? await platform.sendSecret(record.recipient, view).catch((error: Error) => {
+          this.deps.log.error({ renewalId: renewal.id, err: error.message }, 'sendSecret threw');
+          return unavailable('The chat platform failed unexpectedly.');
+        })
+      : unavailable(`${record.recipient.platform} is not set up in this bot.`);
 
     if (!result.ok) {
       await prisma.renewal.update({
