@@ -69,14 +69,20 @@ export async function createRuntime(
   let tokenService: TokenService;
   if (config.tokenService) {
     tokenService = new HttpTokenService({
-      ...config.tokenService,
       baseUrl: config.tokenService.url,
+      apiKey: config.tokenService.apiKey,
+      timeoutMs: config.tokenServiceTimeoutMs,
       log,
     });
   } else {
     const local = await startLocalTokenService({ prisma: db.prisma, log });
     closers.push(local.close);
-    tokenService = new HttpTokenService({ baseUrl: local.url, apiKey: local.apiKey, log });
+    tokenService = new HttpTokenService({
+      baseUrl: local.url,
+      apiKey: local.apiKey,
+      timeoutMs: config.tokenServiceTimeoutMs,
+      log,
+    });
   }
 
   const channels = new Map<Platform, ChatChannels>();

@@ -2,7 +2,7 @@ import type { Account } from '../db/client.js';
 import { Prisma } from '../db/client.js';
 import { ENTERPRISE_APP_NAMES, type ProvisioningKind } from '../domain/apps.js';
 import { formatDateTime } from '../domain/thresholds.js';
-import type { ChatActor, EntraOutcomeView, RenewedView } from './chat.js';
+import type { ChatActor, EntraOutcomeView, PrivateRecipient, RenewedView } from './chat.js';
 import type { RenewalDeps } from './renewal.js';
 import { deliveryOf, type DeliveryRecord, type RenewalRow } from './renewal-store.js';
 import { appViews, secretView } from './views.js';
@@ -57,7 +57,11 @@ export class RenewalDelivery {
   }
 
   /** "Show token again": only the admin who renewed, only while the token is pending. */
-  async showAgain(renewalId: string, actor: ChatActor): Promise<FollowUpOutcome> {
+  async showAgain(
+    renewalId: string,
+    actor: ChatActor,
+    recipient?: PrivateRecipient,
+  ): Promise<FollowUpOutcome> {
     const found = await this.findOwn(renewalId, actor);
     if (found.kind !== 'ok') return found;
     const { renewal, account } = found;
@@ -68,7 +72,7 @@ export class RenewalDelivery {
     const token = this.deps.secretBox.open(renewal.secretSealed, renewal.id);
     const entra = renewal.entraResults as unknown as EntraApplyResult[] | null;
     const manual = manualApps(account, entra ?? undefined);
-    const delivered = await this.sendSecret(renewal, account, token, manual, actor);
+    const delivered = await this.sendSecret(renewal, account, token, manual, actor, recipient);
     if (!delivered) return { kind: 'gone', state: 'undeliverable' };
     await this.deps.audit.record(account.id, actor.name, 'token_shown_again', {
       renewalId: renewal.id,
@@ -151,10 +155,10 @@ export class RenewalDelivery {
     token: string,
     manual: ReturnType<typeof appViews>,
     actor?: ChatActor,
+    recipient = deliveryOf(renewal).recipient,
   ): Promise<boolean> {
     const { prisma, audit, channels } = this.deps;
-    const record = deliveryOf(renewal);
-    const platform = channels.get(record.recipient.platform);
+    const platform = channels.get(recipient.platform);
     const view = secretView(
       account,
       { ...renewal, newExpiresAt: renewal.newExpiresAt!, secretLapsesAt: renewal.secretLapsesAt! },
@@ -167,11 +171,11 @@ export class RenewalDelivery {
     });
     // A platform bug must leave the token pending and re-showable, not lost in a stack trace.
     const result = platform
-      ? await platform.sendSecret(record.recipient, view).catch((error: Error) => {
+      ? await platform.sendSecret(recipient, view).catch((error: Error) => {
           this.deps.log.error({ renewalId: renewal.id, err: error.message }, 'sendSecret threw');
           return unavailable('The chat platform failed unexpectedly.');
         })
-      : unavailable(`${record.recipient.platform} is not set up in this bot.`);
+      : unavailable(`${recipient.platform} is not set up in this bot.`);
 
     if (!result.ok) {
       await prisma.renewal.update({
@@ -185,17 +189,26 @@ export class RenewalDelivery {
       return false;
     }
 
-    const delivery: DeliveryRecord = { ...record, messageRef: result.value };
-    await prisma.renewal.update({
-      where: { id: renewal.id },
+    const delivery: DeliveryRecord = { recipient, messageRef: result.value };
+    const { count } = await prisma.renewal.updateMany({
+      where: {
+        id: renewal.id,
+        state: { in: ['renewed', 'delivered'] },
+        secretSealed: { not: null },
+      },
       data: {
-        state: renewal.state === 'renewed' ? 'delivered' : renewal.state,
+        state: 'delivered',
         deliveredAt: renewal.deliveredAt ?? new Date(),
         failureCode: null,
         failureMessage: null,
         delivery: delivery as unknown as Prisma.InputJsonValue,
       },
     });
+    if (count === 0) {
+      // Confirmed or lapsed while the message went out: take this copy off screen too.
+      await platform?.redactSecret(recipient, result.value, 'it is no longer kept');
+      return false;
+    }
     if (!actor) {
       await audit.record(account.id, renewal.requestedByName, 'token_delivered', {
         renewalId: renewal.id,
@@ -207,28 +220,24 @@ export class RenewalDelivery {
   private async finish(renewal: RenewalRow, state: 'applied' | 'lapsed', actor: string) {
     const { prisma, audit, channels } = this.deps;
     const now = new Date();
-    await prisma.renewal.update({
-      where: { id: renewal.id },
+    // Conditional, so that two finishes (a click and the lapse job) end the renewal once.
+    const { count } = await prisma.renewal.updateMany({
+      where: { id: renewal.id, state: { in: ['renewed', 'delivered'] } },
       data: {
-        state: renewal.state === 'applied' ? 'applied' : state,
+        state,
         secretSealed: null,
         activeKey: null,
-        appliedAt: state === 'applied' ? now : renewal.appliedAt,
-        lapsedAt: state === 'lapsed' ? now : renewal.lapsedAt,
+        appliedAt: state === 'applied' ? now : undefined,
+        lapsedAt: state === 'lapsed' ? now : undefined,
       },
     });
-    if (renewal.state !== 'applied') {
-      await audit.record(
-        renewal.accountId,
-        actor,
-        state === 'applied' ? 'token_applied' : 'token_lapsed',
-        {
-          renewalId: renewal.id,
-        },
-      );
-    }
+    if (count === 0) return;
+    const action = state === 'applied' ? 'token_applied' : 'token_lapsed';
+    await audit.record(renewal.accountId, actor, action, { renewalId: renewal.id });
 
-    const record = deliveryOf(renewal);
+    // The latest private message: "Show token again" may have sent a newer one.
+    const latest = await prisma.renewal.findUniqueOrThrow({ where: { id: renewal.id } });
+    const record = deliveryOf(latest);
     if (!record.messageRef) return;
     const reason = state === 'applied' ? 'confirmed as applied in Entra' : 'its time ran out';
     await channels

@@ -35,6 +35,8 @@ export interface RenewalHolder {
   state: string;
   newExpiresAt: Date | null;
   yours: boolean;
+  /** Set when the token was just sent to its renewing admin once more. */
+  shownAgain?: boolean;
 }
 
 export type RenewalOutcome =
@@ -96,7 +98,13 @@ export class Renewals {
     if (!renewalId) {
       const open = await prisma.renewal.findUnique({ where: { activeKey: account.id } });
       if (!open) return this.request(request);
-      return { kind: 'in_progress', account, holder: holder(open, request.actor) };
+      const held = holder(open, request.actor);
+      // The renewing admin asking again most likely lost the token: show it once more.
+      if (held.yours && open.secretSealed) {
+        const again = await this.delivery.showAgain(open.id, request.actor, request.recipient);
+        held.shownAgain = again.kind === 'ok';
+      }
+      return { kind: 'in_progress', account, holder: held };
     }
 
     await audit.record(account.id, request.actor.name, 'renewal_requested', {

@@ -35,7 +35,11 @@ export function renewalRefusal(outcome: RenewalOutcome): string | undefined {
         const since = formatDateTime(holder.at, tz);
         return `${who} renewal of ${account.name} is already under way since ${since}.`;
       }
-      const again = holder.yours ? ' Press "Show token again" to see the token.' : '';
+      const again = holder.shownAgain
+        ? ' The token was sent to you again, privately.'
+        : holder.yours
+          ? ' Press "Show token again" to see the token.'
+          : '';
       return `${holderText(holder, tz)}${again}`;
     }
     case 'already_renewed':

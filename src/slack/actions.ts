@@ -84,7 +84,13 @@ export function registerActions(app: App, core: CoreServices, log: Logger): void
       await ack();
       const click = clickOf(body, action);
       const actor = await slackActor(client, click.userId, click.userName);
-      const outcome = await core.renewals.delivery.showAgain(click.value, actor);
+      // The token goes where this click came from: the first delivery may be what failed.
+      const recipient = {
+        platform: 'slack' as const,
+        userId: click.userId,
+        channelId: click.channelId,
+      };
+      const outcome = await core.renewals.delivery.showAgain(click.value, actor, recipient);
       const refusal = followUpRefusal(outcome);
       if (refusal !== undefined) await whisper(respond, refusal);
     },

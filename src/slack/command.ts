@@ -69,9 +69,6 @@ export function registerCommand(app: App, core: CoreServices, log: Logger): void
     const refusal = renewalRefusal(outcome);
     if (refusal !== undefined) {
       await respond({ response_type: 'ephemeral', text: refusal });
-      if (outcome.kind === 'in_progress' && outcome.holder.yours) {
-        await core.renewals.delivery.showAgain(outcome.holder.renewalId, actor);
-      }
       return;
     }
     if (outcome.kind !== 'started') return;

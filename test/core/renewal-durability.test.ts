@@ -113,11 +113,19 @@ describe('renewal never strands an admin', () => {
   });
 
   it.each([
-    ['429 with Retry-After', { status: 429, retryAfter: '1' }],
-    ['a 503', { status: 503 }],
-    ['a malformed body after renewing', { status: 201, body: '{"tok', afterForwarding: true }],
-    ['no answer in time after renewing', { status: 201, afterForwarding: true, delayMs: 1500 }],
-  ])('on %s retries with the same key and delivers the token', async (_label, fault) => {
+    ['429 with Retry-After', { status: 429, retryAfter: '1' }, 'token_service_rate_limited'],
+    ['a 503', { status: 503 }, 'token_service_unavailable'],
+    [
+      'a malformed body after renewing',
+      { status: 201, body: '{"tok', afterForwarding: true },
+      'token_service_bad_response',
+    ],
+    [
+      'no answer in time after renewing',
+      { status: 201, afterForwarding: true, delayMs: 1500 },
+      'token_service_timeout',
+    ],
+  ])('on %s retries with the same key and delivers the token', async (_label, fault, code) => {
     h.faulty!.faults.push(fault);
 
     await send(h.baseUrl, clickBy(h, 'U0ADMIN1'));
@@ -126,6 +134,7 @@ describe('renewal never strands an admin', () => {
     expect(reply!.body.text).toContain('retries the same renewal on its own');
     const waiting = await stateOf(h);
     expect(waiting.state).toBe('requested');
+    expect(waiting.failureCode).toBe(code);
     expect(waiting.retryAfter).not.toBeNull();
 
     const due = new Date(waiting.retryAfter!.getTime() + 1000);
