@@ -90,7 +90,7 @@ export interface Config {
   port: number;
   databaseUrl?: string;
   dataDir: string;
-  slack?: { botToken: string; signingSecret: string; appToken?: string; apiUrl?: string };
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   teams: { appId?: string; appPassword?: string; tenantId?: string; appType?: string };
   tokenService?: { url: string; apiKey: string };
   tokenServiceTimeoutMs: number;
@@ -130,14 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, dataDir = '.data'): Config {
   }
   const raw = parsed.data;
 
-  const slackOn = requireTogether(
-    raw,
-    ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'],
-    'Slack over HTTP',
-  );
   if (raw.SLACK_APP_TOKEN && !raw.SLACK_BOT_TOKEN) {
     fail('SLACK_BOT_TOKEN', 'is missing: Socket Mode (SLACK_APP_TOKEN) needs a bot token too');
   }
+  // Socket Mode needs no signing secret: Slack's events come over the app's own connection.
+  const slackOn = raw.SLACK_APP_TOKEN
+    ? true
+    : requireTogether(raw, ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'], 'Slack over HTTP');
   if (raw.SLACK_API_URL && !raw.SLACK_API_URL.endsWith('/api/')) {
     fail('SLACK_API_URL', 'must end in /api/ (for example https://slack.com/api/)');
   }
@@ -165,7 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dataDir = '.data'): Config {
     slack: slackOn
       ? {
           botToken: raw.SLACK_BOT_TOKEN!,
-          signingSecret: raw.SLACK_SIGNING_SECRET!,
+          signingSecret: raw.SLACK_SIGNING_SECRET,
           appToken: raw.SLACK_APP_TOKEN,
           apiUrl: raw.SLACK_API_URL,
         }

@@ -27,10 +27,6 @@ const stdio: Output = {
   err: (text) => process.stderr.write(`${text}\n`),
 };
 
-function logLevel(argv: string[], env: NodeJS.ProcessEnv, config: Config): string {
-  return argv[0] === 'serve' || env.LOG_LEVEL ? config.logLevel : 'warn';
-}
-
 /** Runs the CLI; resolves with the exit code. */
 export async function main(
   argv: string[],
@@ -43,8 +39,7 @@ export async function main(
   const context: CommandContext = {
     config: () => (config ??= loadConfig(env)),
     // Logs go to stderr so that command output on stdout stays clean for scripts.
-    // Only `serve` logs at LOG_LEVEL by default; one-shot commands stay quiet unless asked.
-    log: () => (log ??= createLogger(logLevel(argv, env, context.config()), process.stderr)),
+    log: () => (log ??= createLogger(context.config().logLevel, process.stderr)),
     output,
     exitCode: 0,
   };

@@ -17,7 +17,8 @@ export interface AccountInput {
   admins: string[];
 }
 
-const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** What an account id may look like: it goes into URLs and chat commands. */
+export const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** True when the actor matches any admin entry: a Slack user id, an Entra object id or e-mail. */
 export function isAdmin(account: Pick<Account, 'admins'>, actor: ChatActor): boolean {

@@ -1,3 +1,5 @@
+import { ACCOUNT_ID } from './accounts.js';
+
 /** A parsed chat command; the same words work on Slack and Teams. */
 export type ChatCommand =
   | { kind: 'status' }
@@ -8,7 +10,6 @@ export type ChatCommand =
   | { kind: 'invalid'; message: string };
 
 const WITH_ACCOUNT = ['renew', 'connect', 'disconnect'] as const;
-const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MAX_TEXT = 500;
 
 /** Parses what follows `/timly-renew` (or a Teams message to the bot); never throws. */

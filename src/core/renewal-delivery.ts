@@ -96,7 +96,11 @@ export class RenewalDelivery {
     const due = await this.deps.prisma.renewal.findMany({
       where: { secretSealed: { not: null }, secretLapsesAt: { lte: now } },
     });
-    for (const renewal of due) await this.finish(renewal, 'lapsed', 'timly-renew');
+    for (const renewal of due) {
+      await this.finish(renewal, 'lapsed', 'timly-renew').catch((error: Error) => {
+        this.deps.log.error({ renewalId: renewal.id, err: error.message }, 'lapse failed');
+      });
+    }
     return due.length;
   }
 

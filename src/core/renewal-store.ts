@@ -4,9 +4,6 @@ import type { PrivateRecipient } from './chat.js';
 /** The states a renewal moves through; see the README's "Renewal" section. */
 export type RenewalState = 'requested' | 'renewed' | 'delivered' | 'applied' | 'lapsed' | 'failed';
 
-/** States in which the renewal holds the account's one open slot. */
-export const OPEN_STATES: RenewalState[] = ['requested', 'renewed', 'delivered'];
-
 /** How the private message of a renewal is reached, stored as JSON on the renewal. */
 export interface DeliveryRecord {
   recipient: PrivateRecipient;
@@ -20,7 +17,8 @@ export function deliveryOf(renewal: RenewalRow): DeliveryRecord {
   return renewal.delivery as unknown as DeliveryRecord;
 }
 
-const LEASE_MS = 2 * 60 * 1000;
+// Longer than the slowest run: a throttled Graph update of two apps can take several minutes.
+const LEASE_MS = 10 * 60 * 1000;
 
 /** Takes the renewal for this worker unless another holds it; returns the row if taken. */
 export async function leaseRenewal(

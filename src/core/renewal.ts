@@ -39,6 +39,8 @@ export interface RenewalHolder {
   shownAgain?: boolean;
 }
 
+const GIVE_UP_AFTER_MS = 24 * 3600_000;
+
 export type RenewalOutcome =
   | { kind: 'started'; renewalId: string; account: Account }
   | { kind: 'unknown_account'; accountId: string }
@@ -148,7 +150,12 @@ export class Renewals {
     });
     // Nobody is waiting on a chat request here, so a final failure is sent to the requester.
     for (const { id } of open) {
-      const outcome = await this.process(id);
+      // One renewal that cannot go on (say, sealed under an old key) must not block the rest.
+      const outcome = await this.process(id).catch((error: Error) => {
+        this.deps.log.error({ renewalId: id, err: error.message }, 'renewal could not go on');
+        return undefined;
+      });
+      if (!outcome) continue;
       if (outcome.kind !== 'failed') continue;
       const renewal = await this.deps.prisma.renewal.findUniqueOrThrow({ where: { id } });
       await this.delivery.tellRequester(renewal, processReply(outcome) ?? outcome.failure.message);
@@ -243,8 +250,18 @@ export class Renewals {
     const detail = { renewalId: renewal.id, code: failure.code, status: failure.status };
     log.warn({ ...detail, retry }, 'token service did not renew');
 
-    // An unknown outcome is retried with the same key, so the service never renews twice.
-    if (retry) {
+    // An unknown outcome is retried with the same key, so the service never renews twice; after
+    // a day of that the slot is given back, so that someone can renew again at all.
+    const givenUp = Date.now() - renewal.createdAt.getTime() > GIVE_UP_AFTER_MS;
+    if (givenUp) {
+      failure = {
+        ...failure,
+        message:
+          'The token service has not confirmed this renewal for a day. Check the token in ' +
+          'Timly before you renew again.',
+      };
+    }
+    if (retry && !givenUp) {
       // Backs off 30 s, 60 s, 120 s … up to an hour, unless the service names its own wait.
       const backoff = Math.min(30 * 2 ** Math.max(renewal.attempts - 1, 0), 3600);
       const wait = Math.max(failure.retryAfterSeconds ?? backoff, 5);
@@ -284,5 +301,3 @@ function holder(row: RenewalRow, actor: ChatActor): RenewalHolder {
     yours: row.requestedBy === actor.userId && row.platform === actor.platform,
   };
 }
-
-export { deliveryOf };

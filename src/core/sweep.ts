@@ -72,7 +72,13 @@ export class ExpirySweep {
 
       for (const row of account.destinations) {
         if (row.brokenAt || covered(row.warnings, account.expiresAt, threshold, now)) continue;
-        await this.postOnce(account, threshold, toDestinationRef(row), now, report);
+        // One channel's trouble (or a bug in one account's data) must not stop the others.
+        await this.postOnce(account, threshold, toDestinationRef(row), now, report).catch(
+          (error: Error) => {
+            this.log.error({ accountId: account.id, err: error.message }, 'warning failed');
+            report.failed.push({ accountId: account.id, destinationId: row.id, reason: 'error' });
+          },
+        );
       }
     }
     return report;

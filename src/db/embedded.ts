@@ -119,7 +119,7 @@ export async function startEmbeddedPostgres(
     );
   }
 
-  log.info({ port }, 'embedded PostgreSQL started');
+  log.debug({ port }, 'embedded PostgreSQL started');
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     stop: () => server.stop(),

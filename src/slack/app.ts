@@ -69,7 +69,7 @@ export function createSlack(
   const receiver = config.appToken
     ? new SocketModeReceiver({ appToken: config.appToken, logger })
     : new HTTPReceiver({
-        signingSecret: config.signingSecret,
+        signingSecret: config.signingSecret ?? '',
         endpoints: '/slack/events',
         logger,
         unhandledRequestTimeoutMillis: options.unhandledRequestTimeoutMillis,

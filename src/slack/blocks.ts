@@ -4,6 +4,7 @@ type KnownBlock = types.KnownBlock;
 import { formatDate, formatDateTime } from '../domain/thresholds.js';
 import type { RenewedView, SecretView, WarningView } from '../core/chat.js';
 import type { AccountStatus } from '../core/status.js';
+import { statusText as coreStatusText, type Markup } from '../core/status-text.js';
 
 export const ACTION_RENEW = 'renew_token';
 export const ACTION_CONFIRM_APPLIED = 'confirm_applied';
@@ -124,49 +125,11 @@ export function secretMessage(view: SecretView): SlackMessage {
   return { text: `New Timly provision token for ${view.accountName}`, blocks };
 }
 
-/** The status of the accounts a channel or an admin sees. */
-export function statusText(statuses: AccountStatus[]): string {
-  if (statuses.length === 0) {
-    return (
-      'No Timly account is connected here. An admin connects one with ' +
-      '`/timly-renew connect ACCOUNT`.'
-    );
-  }
-  return statuses.map(statusLines).join('\n\n');
-}
+const SLACK_MARKUP: Markup = { bold: (text) => `*${text}*`, lineBreak: '\n', broken: ':x:' };
 
-function statusLines(status: AccountStatus): string {
-  const { account } = status;
-  const lines = [
-    `*${account.name}* (\`${account.id}\`): token expires on ` +
-      `${formatDate(account.expiresAt, account.timezone)}, ${status.daysLeft} days left.`,
-    `Enterprise apps: ${status.apps.join(', ')}.`,
-  ];
-  if (status.nextWarning) {
-    lines.push(
-      `Next warning (${status.nextWarning.label}): ` +
-        `${formatDateTime(status.nextWarning.dueAt, account.timezone)}.`,
-    );
-  }
-  for (const destination of status.destinations.filter((d) => d.broken)) {
-    lines.push(
-      `:x: ${destination.platform} channel ${destination.channelId} is broken: ` +
-        `${destination.broken}`,
-    );
-  }
-  if (status.openRenewal) {
-    lines.push(`Open renewal by ${status.openRenewal.byName}: ${status.openRenewal.state}.`);
-  }
-  if (status.recentAudit.length > 0) {
-    lines.push('Recent activity:');
-    for (const entry of status.recentAudit) {
-      lines.push(
-        `• ${formatDateTime(entry.at, account.timezone)}: ` +
-          `${entry.actor} ${entry.action.replaceAll('_', ' ')}`,
-      );
-    }
-  }
-  return lines.join('\n');
+/** The status of the accounts a channel or an admin sees, in Slack mrkdwn. */
+export function statusText(statuses: AccountStatus[]): string {
+  return coreStatusText(statuses, SLACK_MARKUP);
 }
 
 export const HELP_TEXT = [

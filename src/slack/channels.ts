@@ -17,14 +17,11 @@ import { slackLogger } from './logger.js';
 import { quarantineMessage } from './provisioning.js';
 import { renewedMessage, secretMessage, warningMessage, type SlackMessage } from './blocks.js';
 
-// Slack error codes that mean the bot cannot post in that conversation until someone acts.
-const GONE = new Set([
-  'channel_not_found',
-  'is_archived',
-  'account_inactive',
-  'team_access_not_granted',
-]);
-const FORBIDDEN = new Set(['not_in_channel', 'restricted_action', 'missing_scope', 'invalid_auth']);
+// Slack error codes that mean the bot cannot post in that one conversation until someone acts.
+// Errors of the whole app (invalid_auth, account_inactive, missing_scope, token_revoked) are
+// left 'unavailable': they would otherwise mark every channel broken at once.
+const GONE = new Set(['channel_not_found', 'is_archived', 'team_access_not_granted']);
+const FORBIDDEN = new Set(['not_in_channel', 'restricted_action']);
 const RECIPIENT_UNREACHABLE = new Set([
   'user_not_in_channel',
   'channel_not_found',

@@ -1,5 +1,5 @@
 import type { AccountStatus } from '../core/status.js';
-import { formatDate, formatDateTime } from '../domain/thresholds.js';
+import { statusText as coreStatusText, type Markup } from '../core/status-text.js';
 
 /** What `help` answers in Teams: the same words as the manifest's command list. */
 export const HELP_TEXT = [
@@ -18,36 +18,9 @@ export const WELCOME_TEXT =
   'An account admin types `connect ACCOUNT` in a channel to get its warnings there; ' +
   '`help` lists every command.';
 
+const TEAMS_MARKUP: Markup = { bold: (text) => `**${text}**`, lineBreak: '\n\n', broken: '❌' };
+
 /** The status of the accounts a channel or an admin sees, in Teams markdown. */
 export function statusText(statuses: AccountStatus[]): string {
-  if (statuses.length === 0) {
-    return 'No Timly account is connected here. An admin connects one with `connect ACCOUNT`.';
-  }
-  return statuses.map(statusLines).join('\n\n');
-}
-
-function statusLines(status: AccountStatus): string {
-  const { account } = status;
-  const tz = account.timezone;
-  const lines = [
-    `**${account.name}** (\`${account.id}\`): token expires on ` +
-      `${formatDate(account.expiresAt, tz)}, ${status.daysLeft} days left.`,
-    `Enterprise apps: ${status.apps.join(', ')}.`,
-  ];
-  if (status.nextWarning) {
-    lines.push(
-      `Next warning (${status.nextWarning.label}): ` +
-        `${formatDateTime(status.nextWarning.dueAt, tz)}.`,
-    );
-  }
-  for (const destination of status.destinations.filter((d) => d.broken)) {
-    lines.push(
-      `❌ ${destination.platform} channel ${destination.channelId} is broken: ` +
-        destination.broken,
-    );
-  }
-  if (status.openRenewal) {
-    lines.push(`Open renewal by ${status.openRenewal.byName}: ${status.openRenewal.state}.`);
-  }
-  return lines.join('\n\n');
+  return coreStatusText(statuses, TEAMS_MARKUP);
 }

@@ -57,7 +57,7 @@ export async function startLocalTokenService(
   await listen(server, port, host);
   const address = server.address() as AddressInfo;
   const url = `http://${urlHost(address.address)}:${address.port}`;
-  log.info({ url }, 'local token service listening');
+  log.debug({ url }, 'local token service listening');
 
   let closing: Promise<void> | undefined;
   const close = () => {

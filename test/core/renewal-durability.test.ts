@@ -146,6 +146,28 @@ describe('renewal never strands an admin', () => {
     expect(await h.db.prisma.localRenewalKey.count()).toBe(1);
   });
 
+  it('gives the slot back after a day without an answer, and tells the requester', async () => {
+    const started = await h.bot.runtime.core.renewals.request({
+      accountId: 'acme',
+      actor: { platform: 'slack', userId: 'U0ADMIN1', name: 'ada' },
+      recipient: { platform: 'slack', userId: 'U0ADMIN1', channelId: 'C0ADMINS' },
+    });
+    if (started.kind !== 'started') throw new Error(started.kind);
+    const dayAgo = new Date(Date.now() - 25 * 3600_000);
+    await h.db.prisma.renewal.update({
+      where: { id: started.renewalId },
+      data: { createdAt: dayAgo },
+    });
+    h.faulty!.faults.push({ status: 503 });
+
+    await h.bot.runtime.core.renewals.resumeOpen();
+
+    const row = await stateOf(h);
+    expect([row.state, row.activeKey]).toEqual(['failed', null]);
+    const [dm] = await h.slack.waitFor('chat.postMessage');
+    expect(String(dm!.body.text)).toContain('has not confirmed this renewal for a day');
+  });
+
   it('keeps the token when no private message gets through, and says so', async () => {
     await h.bot.runtime.core.accounts.connect(
       'acme',

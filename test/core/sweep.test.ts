@@ -110,3 +110,27 @@ describe('following the token service', () => {
     expect(audit.map((entry) => entry.action)).toContain('token_changed_outside');
   });
 });
+
+describe('a Slack app that lost its token', () => {
+  it('marks no channel broken and posts on the next sweep once it works again', async () => {
+    const h = await startHarness();
+    try {
+      await addAccount(h);
+      await h.bot.runtime.core.accounts.connect(
+        'acme',
+        { platform: 'slack', channelId: 'C1' },
+        ADMIN,
+      );
+      h.slack.failNext('chat.postMessage', { error: 'invalid_auth' });
+
+      const first = await h.bot.runtime.sweep.run({ now: zurich('2027-01-22T09:30') });
+      const second = await h.bot.runtime.sweep.run({ now: zurich('2027-01-22T09:45') });
+
+      expect(first.failed.map((f) => f.reason)).toEqual(['unavailable']);
+      expect((await h.db.prisma.destination.findFirstOrThrow()).brokenAt).toBeNull();
+      expect(second.posted.map((p) => p.threshold)).toEqual(['ten_days']);
+    } finally {
+      await h.stop();
+    }
+  });
+});
