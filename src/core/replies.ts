@@ -82,3 +82,8 @@ export function followUpRefusal(outcome: FollowUpOutcome): string | undefined {
             '(it was confirmed as applied or its time ran out).';
   }
 }
+
+/** The reply when something failed that nobody planned for; the stored renewal goes on. */
+export const UNEXPECTED_REPLY =
+  "Something went wrong on the bot's side. Nothing is lost: a renewal that was started is " +
+  'finished by the bot within minutes and its token sent to you here.';

@@ -1,5 +1,17 @@
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import { followUpRefusal, processReply, renewalRefusal } from '../core/replies.js';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
+import {
+  followUpRefusal,
+  processReply,
+  renewalRefusal,
+  UNEXPECTED_REPLY,
+} from '../core/replies.js';
 import type { CoreServices } from '../core/services.js';
 import type { Logger } from '../logger.js';
 import { slackActor } from './actor.js';
@@ -28,11 +40,25 @@ function whisper(respond: RespondFn, text: string) {
   return respond({ response_type: 'ephemeral', replace_original: false, text });
 }
 
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+// A failure nobody planned for still gets the clicker an answer, never silence or a trace.
+function guarded(log: Logger, handler: (args: ButtonArgs) => Promise<void>) {
+  return async (args: ButtonArgs) => {
+    try {
+      await handler(args);
+    } catch (error) {
+      log.error({ actionId: args.action.action_id, err: (error as Error).message }, 'failed');
+      await whisper(args.respond, UNEXPECTED_REPLY).catch(() => undefined);
+    }
+  };
+}
+
 /** Registers the buttons: Renew, "Done, Entra is updated" and "Show token again". */
 export function registerActions(app: App, core: CoreServices, log: Logger): void {
   app.action<BlockAction<ButtonAction>>(
     ACTION_RENEW,
-    async ({ ack, body, action, client, respond }) => {
+    guarded(log, async ({ ack, body, action, client, respond }) => {
       await ack();
       const click = clickOf(body, action);
       const account = await core.accounts.get(click.value);
@@ -54,12 +80,12 @@ export function registerActions(app: App, core: CoreServices, log: Logger): void
       const text = processReply(processed);
       if (text) await whisper(respond, text);
       log.info({ accountId: click.value, result: processed.kind }, 'renew click handled');
-    },
+    }),
   );
 
   app.action<BlockAction<ButtonAction>>(
     ACTION_CONFIRM_APPLIED,
-    async ({ ack, body, action, client, respond }) => {
+    guarded(log, async ({ ack, body, action, client, respond }) => {
       await ack();
       const click = clickOf(body, action);
       const actor = await slackActor(client, click.userId, click.userName);
@@ -75,12 +101,12 @@ export function registerActions(app: App, core: CoreServices, log: Logger): void
           ':white_check_mark: Thanks: Entra has the new token. The bot deleted its copy; ' +
           'the token is no longer shown here.',
       });
-    },
+    }),
   );
 
   app.action<BlockAction<ButtonAction>>(
     ACTION_SHOW_AGAIN,
-    async ({ ack, body, action, client, respond }) => {
+    guarded(log, async ({ ack, body, action, client, respond }) => {
       await ack();
       const click = clickOf(body, action);
       const actor = await slackActor(client, click.userId, click.userName);
@@ -93,7 +119,7 @@ export function registerActions(app: App, core: CoreServices, log: Logger): void
       const outcome = await core.renewals.delivery.showAgain(click.value, actor, recipient);
       const refusal = followUpRefusal(outcome);
       if (refusal !== undefined) await whisper(respond, refusal);
-    },
+    }),
   );
 
   // A button this version does not know (a forged click, an old message) is acked, so that Bolt

@@ -1,6 +1,6 @@
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseCommand } from '../core/commands.js';
-import { processReply, renewalRefusal } from '../core/replies.js';
+import { processReply, renewalRefusal, UNEXPECTED_REPLY } from '../core/replies.js';
 import type { CoreServices } from '../core/services.js';
 import { isAdmin } from '../core/accounts.js';
 import type { Logger } from '../logger.js';
@@ -8,10 +8,27 @@ import { slackActor } from './actor.js';
 import { HELP_TEXT, statusText } from './blocks.js';
 
 type Reply = (text: string) => Promise<void>;
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** Registers `/timly-renew` with status, renew, connect, disconnect and help. */
 export function registerCommand(app: App, core: CoreServices, log: Logger): void {
-  app.command('/timly-renew', async ({ command, ack, client, respond }) => {
+  app.command('/timly-renew', async (args) => {
+    // A failure nobody planned for still gets an answer: in the ack if none went yet.
+    let acked = false;
+    const ack: typeof args.ack = async (response) => {
+      acked = true;
+      await args.ack(response);
+    };
+    try {
+      await handle({ ...args, ack });
+    } catch (error) {
+      log.error({ err: (error as Error).message }, '/timly-renew failed');
+      const answer = { response_type: 'ephemeral' as const, text: UNEXPECTED_REPLY };
+      await (acked ? args.respond(answer) : args.ack(answer)).catch(() => undefined);
+    }
+  });
+
+  async function handle({ command, ack, client, respond }: CommandArgs): Promise<void> {
     const parsed = parseCommand(command.text);
     const account = 'accountId' in parsed ? await core.accounts.get(parsed.accountId) : undefined;
     const actor = await slackActor(client, command.user_id, command.user_name, account);
@@ -76,5 +93,5 @@ export function registerCommand(app: App, core: CoreServices, log: Logger): void
     const text = processReply(processed);
     if (text) await respond({ response_type: 'ephemeral', text });
     log.info({ accountId: account.id, result: processed.kind }, 'renewal by command handled');
-  });
+  }
 }

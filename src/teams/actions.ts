@@ -2,7 +2,12 @@ import type { AdaptiveCard, Application } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { isAdmin } from '../core/accounts.js';
 import type { PrivateRecipient } from '../core/chat.js';
-import { followUpRefusal, processReply, renewalRefusal } from '../core/replies.js';
+import {
+  followUpRefusal,
+  processReply,
+  renewalRefusal,
+  UNEXPECTED_REPLY,
+} from '../core/replies.js';
 import type { CoreServices } from '../core/services.js';
 import { warningView } from '../core/views.js';
 import type { Account } from '../db/client.js';
@@ -112,10 +117,14 @@ async function renew(deps: Deps, context: TurnContext, data: RenewData): Promise
 
   // Teams gives an invoke a few seconds; the token service and Entra may take longer.
   core.background('teams renewal', async () => {
-    const processed = await core.renewals.process(outcome.renewalId);
-    const text = processReply(processed);
+    const processed = await core.renewals.process(outcome.renewalId).catch((error: Error) => {
+      // The renewal is stored: the follow-up job finishes it; the admin hears so meanwhile.
+      log.error({ accountId: account.id, err: error.message }, 'renewal stopped unexpectedly');
+      return undefined;
+    });
+    const text = processed ? processReply(processed) : UNEXPECTED_REPLY;
     if (text) await deps.channels.sendDirect(recipient, text);
-    log.info({ accountId: account.id, result: processed.kind }, 'renew click handled');
+    log.info({ accountId: account.id, result: processed?.kind }, 'renew click handled');
   });
   return renewingCard(account.name);
 }

@@ -241,6 +241,34 @@ describe('renewal never strands an admin', () => {
     expect(String(reply!.body.text)).toContain('no longer kept');
   });
 
+  it('answers a click that fails unexpectedly, with no stack trace', async () => {
+    await send(h.baseUrl, clickBy(h, 'U0ADMIN1'));
+    await deliveredSoon(h);
+    const renewal = await stateOf(h);
+    // Sealed under another key, as after a change of SECRET_ENCRYPTION_KEY.
+    await h.db.prisma.renewal.update({
+      where: { id: renewal.id },
+      data: { secretSealed: 'v1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.AAAA' },
+    });
+
+    await send(
+      h.baseUrl,
+      buttonClick(
+        {
+          actionId: ACTION_SHOW_AGAIN,
+          value: renewal.id,
+          userId: 'U0ADMIN1',
+          responseUrl: h.slack.responseUrl(),
+        },
+        SIGNING_SECRET,
+      ),
+    );
+
+    const [reply] = await h.slack.waitFor('respond/');
+    expect(String(reply!.body.text)).toContain("Something went wrong on the bot's side");
+    expect(String(reply!.body.text)).not.toMatch(/\bat \S+ \(/);
+  });
+
   it('lets only the renewing admin see the token again', async () => {
     await send(h.baseUrl, clickBy(h, 'U0ADMIN1'));
     await h.slack.waitFor('chat.postEphemeral');
