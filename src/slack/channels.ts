@@ -140,8 +140,10 @@ export class SlackChannels implements ChatChannels {
     return sent.ok ? ok() : sent;
   }
 
-  private async direct(userId: string, message: SlackMessage): Promise<ChatResult<string>> {
+  private async direct(entry: string, message: SlackMessage): Promise<ChatResult<string>> {
     try {
+      const userId = await this.slackUserId(entry);
+      if (!userId) return failed('unavailable', `"${entry}" names no Slack user.`);
       const opened = await this.client.conversations.open({ users: userId });
       const channel = opened.channel?.id;
       if (!channel) return failed('unavailable', 'Slack opened no direct message channel.');
@@ -150,6 +152,15 @@ export class SlackChannels implements ChatChannels {
     } catch (error) {
       return this.logged(toFailure(error), 'direct message');
     }
+  }
+
+  // Admin entries may be Slack ids, e-mails (looked up, scope users:read.email) or Entra object
+  // ids, which Slack cannot know.
+  private async slackUserId(entry: string): Promise<string | undefined> {
+    if (/^[UW][A-Z0-9]+$/.test(entry)) return entry;
+    if (!entry.includes('@')) return undefined;
+    const found = await this.client.users.lookupByEmail({ email: entry });
+    return found.user?.id;
   }
 
   private async post(channel: string, message: SlackMessage): Promise<ChatResult<string>> {

@@ -134,3 +134,28 @@ describe('a Slack app that lost its token', () => {
     }
   });
 });
+
+describe('telling admins of a broken channel', () => {
+  it('reaches admins named by Slack id or e-mail, and skips Entra object ids', async () => {
+    const h = await startHarness();
+    try {
+      await addAccount(h, {
+        admins: ['U0ADMIN', 'ops@example.com', '0c1d2e3f-0000-4000-8000-000000000001'],
+      });
+      await h.bot.runtime.core.accounts.connect(
+        'acme',
+        { platform: 'slack', channelId: 'C1' },
+        ADMIN,
+      );
+      h.slack.failNext('chat.postMessage', { error: 'channel_not_found' });
+
+      await h.bot.runtime.sweep.run({ now: zurich('2027-01-22T09:30') });
+
+      const dms = h.slack.callsTo('chat.postMessage').map((call) => call.body.channel);
+      expect(dms).toEqual(expect.arrayContaining(['DU0ADMIN', 'DUOPS']));
+      expect(h.slack.callsTo('conversations.open')).toHaveLength(2);
+    } finally {
+      await h.stop();
+    }
+  });
+});

@@ -122,6 +122,12 @@ export class FakeSlack {
         return { ok: true, channel: body.channel, ts: body.ts };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(body.users)}` } };
+      case 'users.lookupByEmail': {
+        const local = String(body.email)
+          .split('@')[0]!
+          .replace(/[^a-z0-9]/gi, '');
+        return { ok: true, user: { id: `U${local.toUpperCase()}` } };
+      }
       case 'users.info':
         return {
           ok: true,
