@@ -23,6 +23,7 @@ export const ErrorCode = {
   GraphRejected: 'graph_rejected',
   GraphBadResponse: 'graph_bad_response',
   GraphNotLinked: 'graph_not_linked',
+  TokenUnreadable: 'token_unreadable',
   Unexpected: 'unexpected',
 } as const;
 
@@ -37,14 +38,6 @@ export class TimlyRenewError extends Error {
     this.name = 'TimlyRenewError';
     this.code = code;
   }
-}
-
-/** Wraps anything thrown into a TimlyRenewError, keeping the original as the cause. */
-export function asTimlyRenewError(error: unknown, context: string): TimlyRenewError {
-  if (error instanceof TimlyRenewError) return error;
-  return new TimlyRenewError(ErrorCode.Unexpected, `${context} failed unexpectedly.`, {
-    cause: error,
-  });
 }
 
 export function invalidInput(message: string): TimlyRenewError {

@@ -1,4 +1,5 @@
 import { formatDate, formatDateTime } from '../domain/thresholds.js';
+import { TimlyRenewError } from '../errors.js';
 import type { FollowUpOutcome } from './renewal-delivery.js';
 import type { ProcessOutcome, RenewalHolder, RenewalOutcome } from './renewal.js';
 
@@ -87,3 +88,8 @@ export function followUpRefusal(outcome: FollowUpOutcome): string | undefined {
 export const UNEXPECTED_REPLY =
   "Something went wrong on the bot's side. Nothing is lost: a renewal that was started is " +
   'finished by the bot within minutes and its token sent to you here.';
+
+/** What to tell a user after a failure: a known error says what to do; others stay vague. */
+export function failureReply(error: unknown): string {
+  return error instanceof TimlyRenewError ? error.message : UNEXPECTED_REPLY;
+}

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { ErrorCode, TimlyRenewError } from '../errors.js';
 
 const VERSION = 'v1';
 
@@ -7,7 +8,9 @@ export class SecretBox {
   private readonly key: Buffer;
 
   constructor(key: Buffer) {
-    if (key.length !== 32) throw new Error('The secret encryption key must be 32 bytes.');
+    if (key.length !== 32) {
+      throw new TimlyRenewError(ErrorCode.ConfigInvalid, 'SECRET_ENCRYPTION_KEY must be 32 bytes.');
+    }
     this.key = key;
   }
 
@@ -24,15 +27,29 @@ export class SecretBox {
   open(sealed: string, context: string): string {
     const [version, iv, tag, body] = sealed.split('.');
     if (version !== VERSION || !iv || !tag || body === undefined) {
-      throw new Error('The sealed secret is malformed.');
+      throw unreadable();
     }
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(context));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    const plain = Buffer.concat([
-      decipher.update(Buffer.from(body, 'base64url')),
-      decipher.final(),
-    ]);
-    return plain.toString('utf8');
+    try {
+      const plain = Buffer.concat([
+        decipher.update(Buffer.from(body, 'base64url')),
+        decipher.final(),
+      ]);
+      return plain.toString('utf8');
+    } catch (error) {
+      throw unreadable(error);
+    }
   }
+}
+
+// Sealed under another SECRET_ENCRYPTION_KEY, or damaged: the token cannot be shown again.
+function unreadable(cause?: unknown): TimlyRenewError {
+  return new TimlyRenewError(
+    ErrorCode.TokenUnreadable,
+    'The kept token cannot be read: SECRET_ENCRYPTION_KEY changed since it was kept. ' +
+      'Renew again, or restore the old key.',
+    { cause },
+  );
 }

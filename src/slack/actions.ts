@@ -6,12 +6,7 @@ import type {
   RespondFn,
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
-import {
-  followUpRefusal,
-  processReply,
-  renewalRefusal,
-  UNEXPECTED_REPLY,
-} from '../core/replies.js';
+import { followUpRefusal, processReply, renewalRefusal, failureReply } from '../core/replies.js';
 import type { CoreServices } from '../core/services.js';
 import type { Logger } from '../logger.js';
 import { slackActor } from './actor.js';
@@ -49,7 +44,7 @@ function guarded(log: Logger, handler: (args: ButtonArgs) => Promise<void>) {
       await handler(args);
     } catch (error) {
       log.error({ actionId: args.action.action_id, err: (error as Error).message }, 'failed');
-      await whisper(args.respond, UNEXPECTED_REPLY).catch(() => undefined);
+      await whisper(args.respond, failureReply(error)).catch(() => undefined);
     }
   };
 }

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseCommand } from '../core/commands.js';
-import { processReply, renewalRefusal, UNEXPECTED_REPLY } from '../core/replies.js';
+import { failureReply, processReply, renewalRefusal } from '../core/replies.js';
 import type { CoreServices } from '../core/services.js';
 import { isAdmin } from '../core/accounts.js';
 import type { Logger } from '../logger.js';
@@ -23,7 +23,7 @@ export function registerCommand(app: App, core: CoreServices, log: Logger): void
       await handle({ ...args, ack });
     } catch (error) {
       log.error({ err: (error as Error).message }, '/timly-renew failed');
-      const answer = { response_type: 'ephemeral' as const, text: UNEXPECTED_REPLY };
+      const answer = { response_type: 'ephemeral' as const, text: failureReply(error) };
       await (acked ? args.respond(answer) : args.ack(answer)).catch(() => undefined);
     }
   });

@@ -42,7 +42,8 @@ describe('renewal never strands an admin', () => {
   beforeEach(async () => {
     h = await startHarness({
       faultyTokenService: true,
-      env: { TOKEN_SERVICE_TIMEOUT_SECONDS: '1' },
+      // Long enough for 50 clicks at once on a busy machine; the time-out case waits past it.
+      env: { TOKEN_SERVICE_TIMEOUT_SECONDS: '4' },
     });
     await addAccount(h, { admins: ADMINS });
   });
@@ -122,7 +123,7 @@ describe('renewal never strands an admin', () => {
     ],
     [
       'no answer in time after renewing',
-      { status: 201, afterForwarding: true, delayMs: 1500 },
+      { status: 201, afterForwarding: true, delayMs: 4500 },
       'token_service_timeout',
     ],
   ])('on %s retries with the same key and delivers the token', async (_label, fault, code) => {
@@ -265,7 +266,7 @@ describe('renewal never strands an admin', () => {
     );
 
     const [reply] = await h.slack.waitFor('respond/');
-    expect(String(reply!.body.text)).toContain("Something went wrong on the bot's side");
+    expect(String(reply!.body.text)).toContain('SECRET_ENCRYPTION_KEY changed since it was kept');
     expect(String(reply!.body.text)).not.toMatch(/\bat \S+ \(/);
   });
 
