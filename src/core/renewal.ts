@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Account, PrismaClient } from '../db/client.js';
-import { Prisma } from '../db/client.js';
+import { isUniqueViolation, type Prisma } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { TokenService, TokenServiceFailure } from '../token-service/types.js';
 import { isAdmin } from './accounts.js';
@@ -181,9 +181,7 @@ export class Renewals {
       });
       return row.id;
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        return undefined;
-      }
+      if (isUniqueViolation(error)) return undefined;
       throw error;
     }
   }

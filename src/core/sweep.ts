@@ -1,5 +1,5 @@
 import type { Account, PrismaClient } from '../db/client.js';
-import { Prisma } from '../db/client.js';
+import { isUniqueViolation } from '../db/client.js';
 import { mostUrgentDue, THRESHOLDS, type Threshold } from '../domain/thresholds.js';
 import type { Logger } from '../logger.js';
 import type { AuditTrail } from './audit.js';
@@ -147,9 +147,7 @@ export class ExpirySweep {
       });
       return row.id;
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        return undefined;
-      }
+      if (isUniqueViolation(error)) return undefined;
       throw error;
     }
   }

@@ -211,7 +211,7 @@ describe('renewal never strands an admin', () => {
     expect(actions).toContain('token_delivery_failed');
   });
 
-  it('deletes the kept token when its time is up and takes it out of the direct message', async () => {
+  it('deletes the kept token when its time is up and takes it out of the DM', async () => {
     h.slack.failNext('chat.postEphemeral', { error: 'user_not_in_channel' });
     await send(h.baseUrl, clickBy(h, 'U0ADMIN1'));
     await deliveredSoon(h);
