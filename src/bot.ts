@@ -64,8 +64,11 @@ export function recurringJobs(runtime: Runtime): RecurringJob[] {
 /** Follows token changes made outside the bot, then posts the warnings that are due. */
 export async function sweepNow(runtime: Runtime, options: { dryRun?: boolean } = {}) {
   const { core } = runtime;
-  if (!options.dryRun) await syncTokens(core.prisma, runtime.tokenService, core.audit, core.log);
-  return runtime.sweep.run({ now: new Date(), dryRun: options.dryRun });
+  const sync = options.dryRun
+    ? undefined
+    : await syncTokens(core.prisma, runtime.tokenService, core.audit, core.log);
+  const report = await runtime.sweep.run({ now: new Date(), dryRun: options.dryRun });
+  return { ...report, sync };
 }
 
 /** Polls linked provisioning jobs and alerts the channels; a no-op without Graph settings. */
@@ -101,9 +104,6 @@ export async function startBot(
       lockLifetimeMs: options.schedulerLockLifetimeMs,
     },
   );
-  await scheduler.start();
-  await slack?.start();
-
   const app = createHttpApp({
     prisma: runtime.db.prisma,
     schedulerRunning: scheduler.isRunning,
@@ -111,7 +111,13 @@ export async function startBot(
     slack: slack?.requestListener,
     teams: teams.handler,
   });
-  const { server, port } = await listen(app, config.port, options.host);
+  // The port first: a second bot on a busy port stops before it starts any work.
+  const { server, port } = await listen(app, config.port, options.host).catch(async (error) => {
+    if (!options.runtime) await runtime.close();
+    throw error;
+  });
+  await scheduler.start();
+  await slack?.start();
   log.info({ port }, 'timly-renew listening');
 
   // Catch up at once: a warning due while the bot was down, a renewal cut short by a crash.

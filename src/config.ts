@@ -12,6 +12,16 @@ const DEFAULTS = {
   TOKEN_SERVICE_TIMEOUT_SECONDS: 10,
 } as const;
 
+// "must be one of a, b, c" rather than zod's own wording, which quotes TypeScript types.
+const oneOf = {
+  errorMap: (issue: z.ZodIssueOptionalMessage) => ({
+    message:
+      issue.code === 'invalid_enum_value'
+        ? `must be one of ${issue.options.join(', ')}`
+        : 'is invalid',
+  }),
+};
+
 const optionalText = z
   .string()
   .trim()
@@ -61,7 +71,7 @@ const schema = z.object({
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TENANT_ID: optionalText,
   MICROSOFT_APP_TYPE: optionalText.pipe(
-    z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+    z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], oneOf).optional(),
   ),
   TOKEN_SERVICE_URL: optionalUrl('for example https://timly.example/api'),
   TOKEN_SERVICE_API_KEY: optionalText,
@@ -78,7 +88,7 @@ const schema = z.object({
   SWEEP_MINUTES: integer(1, 24 * 60, DEFAULTS.SWEEP_MINUTES),
   LOG_LEVEL: optionalText.pipe(
     z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], oneOf)
       .default(DEFAULTS.LOG_LEVEL),
   ),
 });

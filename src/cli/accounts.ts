@@ -28,14 +28,25 @@ interface AddOptions {
 // Defaults for a new account; an update keeps what it had for every option not given.
 const NEW_ACCOUNT = { provisioning: ['user'] as ProvisioningKind[], timezone: 'UTC' };
 
+// The three forms the contract names for an admin entry.
+const ADMIN_ENTRY = [
+  /^[UW][A-Z0-9]{1,20}$/,
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  /^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/,
+];
+
 function parseAdmins(text: string): string[] {
   const admins = text
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
   if (admins.length === 0) throw invalidInput('--admins names nobody: give at least one admin.');
-  const bad = admins.find((entry) => !/^[^\s,]{2,254}$/.test(entry));
-  if (bad) throw invalidInput(`--admins entry "${bad}" is not a user id, object id or e-mail.`);
+  const bad = admins.find((entry) => !ADMIN_ENTRY.some((form) => form.test(entry)));
+  if (bad) {
+    throw invalidInput(
+      `--admins entry "${bad}" is not a Slack user id, an Entra object id (GUID) or an e-mail.`,
+    );
+  }
   return admins;
 }
 
@@ -51,6 +62,7 @@ function parseKinds(text: string): ProvisioningKind[] {
 function parseAddOptions(options: AddOptions) {
   const name = options.name.trim();
   if (name === '') throw invalidInput('--name is empty: give the account name shown in chat.');
+  if (name.length > 120) throw invalidInput('--name is longer than 120 characters.');
   if (options.timezone !== undefined && !isValidTimezone(options.timezone)) {
     throw invalidInput(
       `--timezone: "${options.timezone}" is not an IANA zone (e.g. Europe/Zurich).`,
@@ -80,8 +92,8 @@ function dueNow(
   return due ? THRESHOLD_LABELS[due] : '-';
 }
 
-function daysText(days: number): string {
-  if (days < 0) return `expired ${-days} days ago`;
+function daysText(expiresAt: Date, days: number, now: Date): string {
+  if (expiresAt <= now) return days === 0 ? 'expired today' : `expired ${-days} days ago`;
   return days === 1 ? '1 day left' : `${days} days left`;
 }
 
@@ -136,10 +148,12 @@ export function registerAccountCommands(program: Command, context: CommandContex
           });
         }
 
-        const days = daysLeft(account.expiresAt, account.timezone, new Date());
+        const now = new Date();
+        const days = daysLeft(account.expiresAt, account.timezone, now);
         context.output.out(
           `${created ? 'Registered' : 'Updated'} ${account.id} (${account.name}): token expires ` +
-            `${formatDate(account.expiresAt, account.timezone)}, ${daysText(days)}.`,
+            `${formatDate(account.expiresAt, account.timezone)}, ` +
+            `${daysText(account.expiresAt, days, now)}.`,
         );
         if (account.admins.length === 0) {
           context.output.out('Nobody can renew or connect yet: name the admins with --admins.');

@@ -49,7 +49,8 @@ export async function main(
     .exitOverride()
     .configureOutput({
       writeOut: (s) => output.out(s.trimEnd()),
-      writeErr: (s) => output.err(s.trimEnd()),
+      // Commander's usage errors read like the product's own: one line, named after it.
+      writeErr: (s) => output.err(s.trimEnd().replace(/^error: /, 'timly-renew: ')),
     });
   registerAccountCommands(program, context);
   registerOperationCommands(program, context);

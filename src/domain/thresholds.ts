@@ -76,6 +76,10 @@ export function expiryFromDate(date: string, timezone: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !parsed.isValid) {
     throw new Error(`"${date}" is not a date of the form YYYY-MM-DD`);
   }
+  // Timly tokens live a year; anything outside this range is a typo, not a token.
+  if (parsed.year < 2000 || parsed.year > 2999) {
+    throw new Error(`"${date}" is not a plausible expiry date (years 2000 to 2999)`);
+  }
   return parsed.startOf('day').toJSDate();
 }
 

@@ -60,6 +60,13 @@ describe('timly-renew commands', () => {
 
     expect(updated.code).toBe(0);
     const row = await db.prisma.account.findUniqueOrThrow({ where: { id: 'keep' } });
+    const admins = await run(
+      'accounts add --id keep --name "Keep AG" --expires 2099-04-01 --admins U2',
+    );
+    expect(admins.code).toBe(0);
+    const audit = await run('audit keep');
+    const detail = JSON.parse(audit.out.at(-1)!.replace(/^.*account_updated /, ''));
+    expect(detail).toEqual({ admins: { from: ['U1', 'ops@example.com'], to: ['U2'] } });
     expect(row).toMatchObject({
       name: 'Keep AG',
       provisioning: ['person'],
@@ -70,6 +77,8 @@ describe('timly-renew commands', () => {
 
   it.each([
     ['accounts add --id x --name X --expires 2027-13-01', '--expires'],
+    ['accounts add --id x --name X --expires 0000-01-01', '--expires'],
+    ['accounts add --id x --name X --expires 2027-02-01 --admins not-an-email@', '--admins'],
     ['accounts add --id x --name X --expires 2027-02-01 --timezone Mars/Olympus', '--timezone'],
     ['accounts add --id x --name "  " --expires 2027-02-01', '--name'],
     ['accounts add --id x --name X --expires 2027-02-01 --admins ""', '--admins'],
@@ -79,7 +88,7 @@ describe('timly-renew commands', () => {
     ['audit nope', 'There is no account "nope"'],
     ['entra check acme', 'GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET'],
     ['token-service --port abc', '--port'],
-    ['bogus', "unknown command 'bogus'"],
+    ['bogus', "timly-renew: unknown command 'bogus'"],
   ])('`%s` exits 2 with one line naming %s', async (args, named) => {
     const result = await run(args);
 
@@ -116,6 +125,22 @@ describe('timly-renew commands', () => {
         '(type `connect ACCOUNT` in one)',
     );
     expect(real.out.some((line) => line.startsWith('soon: expired warning due'))).toBe(true);
+    expect(dry.out.at(-1)).toBe('Dry run: nothing was posted and the token service was not asked.');
+    expect(real.out).not.toContain(
+      'Dry run: nothing was posted and the token service was not asked.',
+    );
+  });
+
+  it('says when the token service cannot be asked, and exits 1', async () => {
+    const result = await run('check', {
+      TOKEN_SERVICE_URL: 'http://127.0.0.1:9/',
+      TOKEN_SERVICE_API_KEY: 'k',
+    });
+
+    expect(result.code).toBe(1);
+    expect(
+      result.out.some((line) => line.includes('expiry not checked with the token service')),
+    ).toBe(true);
   });
 
   it('shows the audit trail of an account', async () => {
