@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, cp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { arch, platform, userInfo } from 'node:os';
@@ -44,7 +45,9 @@ export async function embeddedPostgresClass(): Promise<typeof EmbeddedPostgres> 
   const { version } = JSON.parse(await readFile(join(binariesDir, 'package.json'), 'utf8')) as {
     version: string;
   };
-  const modules = join(ROOT_FALLBACK_DIR, `engine-${version}`, 'node_modules');
+  // One copy per checkout: its links lead back into that checkout's own node_modules.
+  const checkout = createHash('sha256').update(binariesDir).digest('hex').slice(0, 12);
+  const modules = join(ROOT_FALLBACK_DIR, `engine-${version}-${checkout}`, 'node_modules');
   const done = join(modules, '.complete');
 
   if (!existsSync(done)) {
